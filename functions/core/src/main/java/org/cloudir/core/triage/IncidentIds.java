@@ -1,0 +1,43 @@
+package org.cloudir.core.triage;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import org.cloudir.core.model.Finding;
+
+/**
+ * Derives an incident id from what defines an incident: the account, region and resource, and
+ * the UTC day the activity was first seen. Every delivery of a finding, and every other finding
+ * on the same resource that day, maps to the same id. The id is also the Step Functions
+ * execution name, so it stays under 80 characters and has no ':' or '/'.
+ */
+public final class IncidentIds {
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+
+    private IncidentIds() {
+    }
+
+    public static String of(Finding finding) {
+        String day = DAY.format(finding.firstSeen());
+        String identity = String.join("|",
+                finding.accountId(),
+                finding.region(),
+                finding.resource().type().wireName(),
+                finding.resource().key(),
+                day);
+        return "ir-" + day + "-" + sha256(identity).substring(0, 20);
+    }
+
+    private static String sha256(String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM provides SHA-256", e);
+        }
+    }
+}
