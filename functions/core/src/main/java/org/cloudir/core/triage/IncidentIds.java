@@ -1,11 +1,8 @@
 package org.cloudir.core.triage;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
+import org.cloudir.core.Hashes;
 import org.cloudir.core.model.Finding;
 
 /**
@@ -29,15 +26,6 @@ public final class IncidentIds {
                 finding.resource().type().wireName(),
                 finding.resource().key(),
                 day);
-        return "ir-" + day + "-" + sha256(identity).substring(0, 20);
-    }
-
-    private static String sha256(String text) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM provides SHA-256", e);
-        }
+        return "ir-" + day + "-" + Hashes.sha256Hex(identity).substring(0, 20);
     }
 }

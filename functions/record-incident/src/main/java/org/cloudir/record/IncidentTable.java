@@ -1,0 +1,99 @@
+package org.cloudir.record;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.cloudir.aws.AwsErrors;
+import org.cloudir.core.Hashes;
+import org.cloudir.core.Json;
+import org.cloudir.core.model.ActionResult;
+import org.cloudir.core.model.Incident;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Writes the incident table: partition key {@code incidentId}, sort key {@code entry}. The
+ * entry "incident" holds the summary; "action#START#NAME" and "failure#HASH" entries form the
+ * audit trail and are only ever added, never overwritten.
+ */
+final class IncidentTable {
+    static final String SUMMARY_ENTRY = "incident";
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+    private final Clock clock;
+
+    IncidentTable(DynamoDbClient dynamoDb, String tableName, Clock clock) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+        this.clock = clock;
+    }
+
+    /** Returns false when this action entry had been written already. */
+    boolean appendAction(ActionResult action) {
+        return putIfAbsent(Map.of(
+                "incidentId", s(action.incidentId()),
+                "entry", s("action#" + action.startedAt() + "#" + action.action()),
+                "action", s(action.action()),
+                "resourceId", s(String.valueOf(action.resourceId())),
+                "outcome", s(action.outcome().name()),
+                "summary", s(action.summary()),
+                "startedAt", s(action.startedAt().toString()),
+                "finishedAt", s(action.finishedAt().toString()),
+                "result", s(Json.write(action))));
+    }
+
+    /** Returns false when the same failure had been written already. */
+    boolean appendFailure(String incidentId, String error, String cause) {
+        return putIfAbsent(Map.of(
+                "incidentId", s(incidentId),
+                "entry", s("failure#" + Hashes.sha256Hex(error + "\n" + cause).substring(0, 16)),
+                "error", s(error),
+                "cause", s(cause),
+                "recordedAt", s(clock.instant().toString())));
+    }
+
+    void upsertIncident(Incident incident, IncidentStatus status) {
+        String now = clock.instant().toString();
+        AwsErrors.run("UpdateItem " + tableName, () -> dynamoDb.updateItem(request -> request
+                .tableName(tableName)
+                .key(Map.of("incidentId", s(incident.incidentId()), "entry", s(SUMMARY_ENTRY)))
+                .updateExpression("SET openedAt = if_not_exists(openedAt, :now), updatedAt = :now,"
+                        + " #status = :status, playbook = :playbook, resourceType = :type,"
+                        + " resourceId = :resource, findingType = :findingType,"
+                        + " severity = :severity, drill = :drill, dryRun = :dryRun"
+                        + " ADD findingIds :findingIds")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(
+                        ":now", s(now),
+                        ":status", s(status.name()),
+                        ":playbook", s(incident.playbook().wireName()),
+                        ":type", s(incident.resource().type().wireName()),
+                        ":resource", s(String.valueOf(incident.resource().key())),
+                        ":findingType", s(incident.finding().type()),
+                        ":severity", AttributeValue.fromN(
+                                Double.toString(incident.finding().severity())),
+                        ":drill", AttributeValue.fromBool(incident.drill()),
+                        ":dryRun", AttributeValue.fromBool(incident.dryRun()),
+                        ":findingIds", AttributeValue.fromSs(
+                                List.of(incident.finding().id()))))));
+    }
+
+    private boolean putIfAbsent(Map<String, AttributeValue> item) {
+        try {
+            AwsErrors.run("PutItem " + tableName, () -> dynamoDb.putItem(request -> request
+                    .tableName(tableName)
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(#entry)")
+                    .expressionAttributeNames(Map.of("#entry", "entry"))));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyThere) {
+            return false;
+        }
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+}

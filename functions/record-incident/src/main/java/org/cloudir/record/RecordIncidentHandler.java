@@ -1,0 +1,90 @@
+package org.cloudir.record;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.cloudir.aws.AwsClients;
+import org.cloudir.aws.Env;
+import org.cloudir.core.Json;
+import org.cloudir.core.Log;
+import org.cloudir.core.model.ActionResult;
+import org.cloudir.core.model.Incident;
+import org.cloudir.core.triage.IncidentInput;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Appends what a response did to the incident's record in DynamoDB: the incident itself, each
+ * action result found in the state, and the failure a Catch routed here. Every item is written
+ * conditionally, so a retried or repeated step never duplicates an entry.
+ */
+public final class RecordIncidentHandler implements RequestStreamHandler {
+    private final Log log = Log.forClass(RecordIncidentHandler.class);
+    private final IncidentTable table;
+
+    /** Creates the handler Lambda runs, with clients built from the environment. */
+    public RecordIncidentHandler() {
+        this(Env.system());
+    }
+
+    public RecordIncidentHandler(Env env) {
+        this(AwsClients.configure(DynamoDbClient.builder(), env).build(), env,
+                Clock.systemUTC());
+    }
+
+    public RecordIncidentHandler(DynamoDbClient dynamoDb, Env env, Clock clock) {
+        this.table = new IncidentTable(dynamoDb, env.require("INCIDENT_TABLE"), clock);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context)
+            throws IOException {
+        JsonNode state = Json.mapper().readTree(input);
+        Json.mapper().writeValue(output, handle(state == null ? Json.mapper().nullNode() : state));
+    }
+
+    /** Records the state of a response; the local worker calls this directly. */
+    public RecordSummary handle(JsonNode state) {
+        Incident incident = IncidentInput.read(state);
+        List<ActionResult> actions = actionsIn(state);
+        JsonNode error = state.path("error");
+        IncidentStatus status = IncidentStatus.of(incident, actions, !error.isMissingNode());
+
+        int written = 0;
+        for (ActionResult action : actions) {
+            written += table.appendAction(action) ? 1 : 0;
+        }
+        if (!error.isMissingNode()) {
+            written += table.appendFailure(incident.incidentId(),
+                    error.path("Error").asText("unknown"), error.path("Cause").asText("")) ? 1 : 0;
+        }
+        table.upsertIncident(incident, status);
+
+        RecordSummary summary = new RecordSummary(incident.incidentId(), status,
+                written, actions.size() + (error.isMissingNode() ? 0 : 1) - written);
+        log.info("incident recorded", "incidentId", incident.incidentId(),
+                "status", status, "written", summary.written(),
+                "alreadyRecorded", summary.alreadyRecorded());
+        return summary;
+    }
+
+    /**
+     * Collects every action result in the state: each task stores its Lambda result under its
+     * own key as {@code {"result": ActionResult}}.
+     */
+    private static List<ActionResult> actionsIn(JsonNode state) {
+        List<ActionResult> actions = new ArrayList<>();
+        state.properties().forEach(entry -> {
+            JsonNode result = entry.getValue().path("result");
+            if (result.isObject() && result.has("action") && result.has("outcome")) {
+                actions.add(Json.convert(result, ActionResult.class));
+            }
+        });
+        return actions;
+    }
+}
