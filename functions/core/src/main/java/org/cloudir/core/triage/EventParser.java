@@ -2,6 +2,7 @@ package org.cloudir.core.triage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.Objects;
 import org.cloudir.core.Json;
 import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.model.Finding;
@@ -73,7 +74,8 @@ public final class EventParser {
                     "detail.resource.instanceDetails.instanceId",
                     Shapes.INSTANCE_ID, "an EC2 instance id"));
             case "AccessKey" -> accessKey(f);
-            default -> ResourceRef.other(resourceType);
+            // Grouping unknown resources by type alone would merge unrelated findings.
+            default -> ResourceRef.other(resourceType + " " + f.text("detail.id"));
         };
     }
 
@@ -83,11 +85,14 @@ public final class EventParser {
      */
     private static ResourceRef accessKey(Fields f) {
         String userType = f.text("detail.resource.accessKeyDetails.userType");
-        String keyId = f.text("detail.resource.accessKeyDetails.accessKeyId",
-                Shapes.ACCESS_KEY_ID, "an access key id (AKIA... or ASIA...)");
-        if (!"IAMUser".equals(userType) || !keyId.startsWith("AKIA")) {
-            return ResourceRef.other("AccessKey of " + userType);
+        String rawKeyId = f.text("detail.resource.accessKeyDetails.accessKeyId");
+        if (!"IAMUser".equals(userType) || !rawKeyId.startsWith("AKIA")) {
+            String principal = f.optionalText("detail.resource.accessKeyDetails.principalId");
+            return ResourceRef.other("AccessKey of " + userType + " "
+                    + (principal != null ? principal : rawKeyId));
         }
+        String keyId = f.text("detail.resource.accessKeyDetails.accessKeyId",
+                Shapes.ACCESS_KEY_ID, "an access key id (AKIA...)");
         String userName = f.text("detail.resource.accessKeyDetails.userName",
                 Shapes.USER_NAME, "an IAM user name");
         return ResourceRef.accessKey(keyId, userName);
@@ -109,7 +114,9 @@ public final class EventParser {
                 id,
                 "CloudTrail:" + eventSource + "/" + eventName,
                 keyLeak ? "AWS quarantined IAM user " + userName + " for an exposed access key"
-                        : eventName + " called by " + f.optionalText("detail.userIdentity.arn"),
+                        : eventName + " called by "
+                                + Objects.requireNonNullElse(
+                                        f.optionalText("detail.userIdentity.arn"), "unknown"),
                 keyLeak ? KEY_LEAK_SEVERITY : 0.0,
                 f.text("account", Shapes.ACCOUNT_ID, "a 12-digit account id"),
                 f.text("detail.awsRegion", Shapes.REGION, "an AWS region name"),
@@ -118,12 +125,15 @@ public final class EventParser {
                 1,
                 false,
                 keyLeak ? ResourceRef.accessKey(null, userName)
-                        : ResourceRef.other(eventSource + "/" + eventName));
+                        : ResourceRef.other(eventSource + "/" + eventName + " " + id));
     }
 
     private static boolean isKeyQuarantine(Fields f, String eventName) {
         String policyArn = f.optionalText("detail.requestParameters.policyArn");
+        // A failed attempt (errorCode set) is no key-leak signal: anyone could fake one and get
+        // another user's keys disabled.
         return "AttachUserPolicy".equals(eventName)
+                && f.optionalText("detail.errorCode") == null
                 && policyArn != null
                 && policyArn.startsWith(QUARANTINE_POLICY_PREFIX);
     }
