@@ -1,0 +1,311 @@
+"""Tests for scripts/emulator/corrections.py, run with the venv's pytest:
+
+    .venv/bin/pytest scripts/emulator
+
+moto runs in-process (mock_aws), so nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+os.environ["AWS_ACCESS_KEY_ID"] = "testing"
+os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
+os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+os.environ["AWS_REGION"] = "us-east-1"
+os.environ.pop("AWS_PROFILE", None)
+
+import boto3  # noqa: E402
+import pytest  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+import corrections  # noqa: E402
+
+REGION = "us-east-1"
+IMAGE_ID = "ami-12c6146b"
+
+
+@pytest.fixture
+def corrected():
+    corrections.apply(corrections.PRIMARY_ENI_GROUPS)
+    yield
+    corrections.remove(corrections.PRIMARY_ENI_GROUPS)
+
+
+@pytest.fixture
+def uncorrected():
+    corrections.remove_all()
+    yield
+
+
+@pytest.fixture
+def ec2():
+    with mock_aws():
+        yield boto3.client("ec2", region_name=REGION)
+
+
+class Net:
+    """A VPC with one subnet and three security groups: old, isolation and other."""
+
+    def __init__(self, ec2):
+        self.ec2 = ec2
+        self.vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+        self.subnet = ec2.create_subnet(VpcId=self.vpc, CidrBlock="10.20.1.0/24")["Subnet"][
+            "SubnetId"
+        ]
+        self.old = self._group("old")
+        self.isolation = self._group("isolation")
+        self.other = self._group("other")
+
+    def _group(self, name):
+        return self.ec2.create_security_group(
+            GroupName=name, Description=name, VpcId=self.vpc
+        )["GroupId"]
+
+    def run(self, **kwargs):
+        reply = self.ec2.run_instances(ImageId=IMAGE_ID, MinCount=1, MaxCount=1, **kwargs)
+        return reply["Instances"][0]
+
+    def run_with_groups(self, *group_ids):
+        return self.run(SubnetId=self.subnet, SecurityGroupIds=list(group_ids))
+
+    def attach_secondary(self, instance_id, *group_ids):
+        eni = self.ec2.create_network_interface(SubnetId=self.subnet, Groups=list(group_ids))
+        eni_id = eni["NetworkInterface"]["NetworkInterfaceId"]
+        self.ec2.attach_network_interface(
+            NetworkInterfaceId=eni_id, InstanceId=instance_id, DeviceIndex=1
+        )
+        return eni_id
+
+    def instance(self, instance_id):
+        reply = self.ec2.describe_instances(InstanceIds=[instance_id])
+        return reply["Reservations"][0]["Instances"][0]
+
+    def instance_groups(self, instance_id):
+        return ids(self.instance(instance_id)["SecurityGroups"])
+
+    def instance_nic_groups(self, instance_id):
+        """{device index: group ids} from DescribeInstances NetworkInterfaces[]."""
+        return {
+            nic["Attachment"]["DeviceIndex"]: ids(nic["Groups"])
+            for nic in self.instance(instance_id)["NetworkInterfaces"]
+        }
+
+    def eni_groups(self, eni_id):
+        reply = self.ec2.describe_network_interfaces(NetworkInterfaceIds=[eni_id])
+        return ids(reply["NetworkInterfaces"][0]["Groups"])
+
+    def eni_attribute_groups(self, eni_id):
+        reply = self.ec2.describe_network_interface_attribute(
+            NetworkInterfaceId=eni_id, Attribute="groupSet"
+        )
+        return ids(reply["Groups"])
+
+    def enis_in_group(self, group_id):
+        reply = self.ec2.describe_network_interfaces(
+            Filters=[{"Name": "group-id", "Values": [group_id]}]
+        )
+        return sorted(nic["NetworkInterfaceId"] for nic in reply["NetworkInterfaces"])
+
+    def instances_in_group(self, group_id):
+        reply = self.ec2.describe_instances(
+            Filters=[{"Name": "instance.group-id", "Values": [group_id]}]
+        )
+        return sorted(i["InstanceId"] for r in reply["Reservations"] for i in r["Instances"])
+
+
+def ids(groups):
+    return sorted(group["GroupId"] for group in groups)
+
+
+def primary_eni_id(instance):
+    return next(
+        nic["NetworkInterfaceId"]
+        for nic in instance["NetworkInterfaces"]
+        if nic["Attachment"]["DeviceIndex"] == 0
+    )
+
+
+# ---- moto as shipped: proves the correction is needed -------------------------------------
+
+
+def test_without_correction_moto_reports_the_union(uncorrected, ec2):
+    net = Net(ec2)
+    instance = net.run_with_groups(net.old)
+    eni = primary_eni_id(instance)
+    secondary = net.attach_secondary(instance["InstanceId"], net.other)
+
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, Groups=[net.isolation])
+
+    # The instance keeps the old group and the ENIs report their groups united with it.
+    assert net.instance_groups(instance["InstanceId"]) == [net.old]
+    assert net.eni_groups(eni) == sorted([net.isolation, net.old])
+    assert net.eni_groups(secondary) == sorted([net.other, net.old])
+
+
+# ---- with the correction -------------------------------------------------------------------
+
+
+def test_modifying_primary_eni_replaces_instance_groups(corrected, ec2):
+    net = Net(ec2)
+    instance = net.run_with_groups(net.old)
+    instance_id = instance["InstanceId"]
+    eni = primary_eni_id(instance)
+
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, Groups=[net.isolation])
+
+    assert net.instance_groups(instance_id) == [net.isolation]
+    assert net.instance_nic_groups(instance_id) == {0: [net.isolation]}
+    assert net.eni_groups(eni) == [net.isolation]
+    assert net.eni_attribute_groups(eni) == [net.isolation]
+    assert net.enis_in_group(net.isolation) == [eni]
+    assert net.enis_in_group(net.old) == []
+    assert net.instances_in_group(net.isolation) == [instance_id]
+    assert net.instances_in_group(net.old) == []
+
+
+def test_secondary_eni_keeps_its_own_groups(corrected, ec2):
+    net = Net(ec2)
+    instance = net.run_with_groups(net.old)
+    instance_id = instance["InstanceId"]
+    eni = primary_eni_id(instance)
+    secondary = net.attach_secondary(instance_id, net.other)
+
+    assert net.eni_groups(secondary) == [net.other]
+
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, Groups=[net.isolation])
+
+    assert net.instance_nic_groups(instance_id) == {0: [net.isolation], 1: [net.other]}
+    assert net.eni_groups(secondary) == [net.other]
+    assert net.enis_in_group(net.other) == [secondary]
+
+    # Isolating the secondary ENI touches neither the instance nor the primary ENI.
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=secondary, Groups=[net.isolation])
+    assert net.instance_groups(instance_id) == [net.isolation]
+    assert net.eni_groups(secondary) == [net.isolation]
+    assert net.enis_in_group(net.isolation) == sorted([eni, secondary])
+    assert net.enis_in_group(net.other) == []
+
+
+def test_modify_instance_attribute_groups_changes_primary_eni(corrected, ec2):
+    net = Net(ec2)
+    instance = net.run_with_groups(net.old)
+    instance_id = instance["InstanceId"]
+    eni = primary_eni_id(instance)
+    secondary = net.attach_secondary(instance_id, net.other)
+
+    ec2.modify_instance_attribute(InstanceId=instance_id, Groups=[net.isolation])
+
+    assert net.instance_groups(instance_id) == [net.isolation]
+    assert net.eni_groups(eni) == [net.isolation]
+    assert net.eni_groups(secondary) == [net.other]
+    assert net.instance_nic_groups(instance_id) == {0: [net.isolation], 1: [net.other]}
+    assert net.enis_in_group(net.isolation) == [eni]
+    assert net.enis_in_group(net.old) == []
+    attribute = ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="groupSet")
+    assert ids(attribute["Groups"]) == [net.isolation]
+
+
+def test_run_instances_with_security_group_ids(corrected, ec2):
+    net = Net(ec2)
+    instance = net.run_with_groups(net.old, net.other)
+
+    assert ids(instance["SecurityGroups"]) == sorted([net.old, net.other])
+    assert net.instance_nic_groups(instance["InstanceId"]) == {0: sorted([net.old, net.other])}
+    assert net.eni_groups(primary_eni_id(instance)) == sorted([net.old, net.other])
+
+
+def test_run_instances_with_network_interfaces(corrected, ec2):
+    net = Net(ec2)
+    instance = net.run(
+        NetworkInterfaces=[
+            {"DeviceIndex": 0, "SubnetId": net.subnet, "Groups": [net.old]},
+            {"DeviceIndex": 1, "SubnetId": net.subnet, "Groups": [net.other]},
+        ]
+    )
+    instance_id = instance["InstanceId"]
+
+    # The instance's groups are those given for device index 0.
+    assert net.instance_groups(instance_id) == [net.old]
+    assert net.instance_nic_groups(instance_id) == {0: [net.old], 1: [net.other]}
+
+    eni = primary_eni_id(instance)
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, Groups=[net.isolation])
+    assert net.instance_nic_groups(instance_id) == {0: [net.isolation], 1: [net.other]}
+    assert net.instance_groups(instance_id) == [net.isolation]
+
+
+def test_run_instances_with_existing_primary_eni(corrected, ec2):
+    net = Net(ec2)
+    eni = ec2.create_network_interface(SubnetId=net.subnet, Groups=[net.old])[
+        "NetworkInterface"
+    ]["NetworkInterfaceId"]
+    instance = net.run(NetworkInterfaces=[{"DeviceIndex": 0, "NetworkInterfaceId": eni}])
+
+    assert net.instance_groups(instance["InstanceId"]) == [net.old]
+    assert net.eni_groups(eni) == [net.old]
+
+
+def test_unknown_group_is_refused(corrected, ec2):
+    net = Net(ec2)
+    instance = net.run_with_groups(net.old)
+    eni = primary_eni_id(instance)
+
+    for call in (
+        lambda: ec2.modify_network_interface_attribute(
+            NetworkInterfaceId=eni, Groups=["sg-00000000000000000"]
+        ),
+        lambda: ec2.modify_instance_attribute(
+            InstanceId=instance["InstanceId"], Groups=["sg-00000000000000000"]
+        ),
+    ):
+        with pytest.raises(ClientError) as error:
+            call()
+        assert error.value.response["Error"]["Code"] == "InvalidGroup.NotFound"
+    assert net.instance_groups(instance["InstanceId"]) == [net.old]
+    assert net.eni_groups(eni) == [net.old]
+
+
+# ---- switching ---------------------------------------------------------------------------
+
+
+def test_apply_and_remove_are_inverse():
+    from moto.ec2.models.elastic_network_interfaces import (
+        NetworkInterface,
+        NetworkInterfaceBackend,
+    )
+    from moto.ec2.models.instances import Instance, InstanceBackend
+
+    def snapshot():
+        return (
+            NetworkInterface.__dict__["group_set"],
+            NetworkInterface.__dict__["get_filter_value"],
+            NetworkInterfaceBackend.__dict__["modify_network_interface_attribute"],
+            InstanceBackend.__dict__["modify_instance_security_groups"],
+            Instance.__dict__["attach_eni"],
+        )
+
+    corrections.remove_all()
+    before = snapshot()
+    assert corrections.apply_all({}) == [corrections.PRIMARY_ENI_GROUPS]
+    assert all(a is not b for a, b in zip(before, snapshot()))
+    corrections.remove_all()
+    assert snapshot() == before
+    assert corrections.applied() == []
+
+
+def test_environment_switches():
+    name = corrections.PRIMARY_ENI_GROUPS
+    assert [c.name for c in corrections.selected({})] == [name]
+    assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
+    assert corrections.selected({corrections.ENV_SKIP: name}) == []
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name]
+    with pytest.raises(ValueError):
+        corrections.selected({corrections.ENV_SKIP: "no_such_correction"})
+
+
+def test_every_correction_says_what_it_restores():
+    for correction in corrections.CORRECTIONS:
+        assert correction.name and correction.restores
