@@ -16,7 +16,6 @@ import org.cloudir.core.model.ActionResult;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.model.Outcome;
 import org.cloudir.ec2.Ec2Instances;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -133,10 +132,10 @@ public final class SnapshotVolumesHandler extends ActionHandler {
                     .forEach(info -> created.add(info.snapshotId())));
         } else {
             for (String volumeId : missing) {
-                created.add(AwsErrors.call("CreateSnapshot", () -> ec2.createSnapshot(request -> request
-                        .volumeId(volumeId)
-                        .description(description)
-                        .tagSpecifications(tags))).snapshotId());
+                created.add(AwsErrors.call("CreateSnapshot", () -> ec2.createSnapshot(
+                        request -> request.volumeId(volumeId)
+                                .description(description)
+                                .tagSpecifications(tags))).snapshotId());
             }
         }
         List<Snapshot> snapshots = describe(created);

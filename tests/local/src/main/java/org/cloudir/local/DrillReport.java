@@ -152,7 +152,8 @@ final class DrillReport {
                     .append(execution.get("stoppedAt")).append(" |\n")
                     .append("| Event to contained | ")
                     .append(incident.getOrDefault("eventToContainedSeconds", "earlier drill"))
-                    .append(" s |\n\n### Actions\n\n| action | outcome | summary |\n|---|---|---|\n");
+                    .append(" s |\n\n### Actions\n\n")
+                    .append("| action | outcome | summary |\n|---|---|---|\n");
             for (Map<String, Object> action : (List<Map<String, Object>>) incident.get("actions")) {
                 md.append("| ").append(action.get("action")).append(" | ")
                         .append(action.get("outcome")).append(" | ")

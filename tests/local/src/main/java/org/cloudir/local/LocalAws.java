@@ -32,7 +32,8 @@ public final class LocalAws implements AutoCloseable {
     public final EventBridgeClient events;
 
     public LocalAws(String endpoint) {
-        if (!endpoint.startsWith("http://127.0.0.1:") && !endpoint.startsWith("http://localhost:")) {
+        if (!endpoint.startsWith("http://127.0.0.1:")
+                && !endpoint.startsWith("http://localhost:")) {
             throw new IllegalArgumentException("local mode only talks to an emulator on"
                     + " 127.0.0.1 or localhost; got " + endpoint);
         }

@@ -67,7 +67,8 @@ public final class LocalDeployment {
         for (Map.Entry<String, Map<String, Object>> queue : queues) {
             Map<String, Object> properties = props(queue.getValue());
             Map<QueueAttributeName, String> attributes = new LinkedHashMap<>();
-            copy(properties, "VisibilityTimeout", attributes, QueueAttributeName.VISIBILITY_TIMEOUT);
+            copy(properties, "VisibilityTimeout", attributes,
+                    QueueAttributeName.VISIBILITY_TIMEOUT);
             copy(properties, "MessageRetentionPeriod", attributes,
                     QueueAttributeName.MESSAGE_RETENTION_PERIOD);
             copy(properties, "SqsManagedSseEnabled", attributes,

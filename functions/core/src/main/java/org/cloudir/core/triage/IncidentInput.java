@@ -3,7 +3,6 @@ package org.cloudir.core.triage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.regex.Pattern;
 import org.cloudir.core.Json;
-import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.model.ResourceType;
 
