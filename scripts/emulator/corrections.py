@@ -180,6 +180,34 @@ def _remove_primary_eni_groups() -> None:
     _restore(PRIMARY_ENI_GROUPS)
 
 
+# --------------------------------------------------------------------------------------------
+# event_account_field
+#
+# EventBridge delivers every event to its targets with the full envelope, "account" included.
+# moto builds the delivered JSON from a template that leaves "account" out, so a consumer that
+# reads the account from the envelope (as CloudTrail consumers must) sees no account at all.
+
+EVENT_ACCOUNT_FIELD = "event_account_field"
+
+
+def _apply_event_account_field() -> None:
+    from moto.events.utils import EventTemplateParser
+
+    template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
+    if '"account"' in template:
+        return
+    _replace(
+        EVENT_ACCOUNT_FIELD,
+        EventTemplateParser,
+        "DEFAULT_EVENT_INPUT_TEMPLATE",
+        template.replace('"version": "0",', '"version": "0", "account": "<account>",', 1),
+    )
+
+
+def _remove_event_account_field() -> None:
+    _restore(EVENT_ACCOUNT_FIELD)
+
+
 CORRECTIONS: tuple[Correction, ...] = (
     Correction(
         name=PRIMARY_ENI_GROUPS,
@@ -189,6 +217,15 @@ CORRECTIONS: tuple[Correction, ...] = (
         ),
         apply=_apply_primary_eni_groups,
         remove=_remove_primary_eni_groups,
+    ),
+    Correction(
+        name=EVENT_ACCOUNT_FIELD,
+        restores=(
+            "Events delivered by EventBridge rules to their targets carry the envelope's "
+            "'account' field, like every other envelope field."
+        ),
+        apply=_apply_event_account_field,
+        remove=_remove_event_account_field,
     ),
 )
 

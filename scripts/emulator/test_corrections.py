@@ -7,6 +7,7 @@ moto runs in-process (mock_aws), so nothing here touches the network.
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
@@ -289,7 +290,10 @@ def test_apply_and_remove_are_inverse():
 
     corrections.remove_all()
     before = snapshot()
-    assert corrections.apply_all({}) == [corrections.PRIMARY_ENI_GROUPS]
+    assert corrections.apply_all({}) == [
+        corrections.PRIMARY_ENI_GROUPS,
+        corrections.EVENT_ACCOUNT_FIELD,
+    ]
     assert all(a is not b for a, b in zip(before, snapshot()))
     corrections.remove_all()
     assert snapshot() == before
@@ -298,10 +302,11 @@ def test_apply_and_remove_are_inverse():
 
 def test_environment_switches():
     name = corrections.PRIMARY_ENI_GROUPS
-    assert [c.name for c in corrections.selected({})] == [name]
+    other = corrections.EVENT_ACCOUNT_FIELD
+    assert [c.name for c in corrections.selected({})] == [name, other]
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
-    assert corrections.selected({corrections.ENV_SKIP: name}) == []
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == [other]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name, other]
     with pytest.raises(ValueError):
         corrections.selected({corrections.ENV_SKIP: "no_such_correction"})
 
@@ -309,3 +314,43 @@ def test_environment_switches():
 def test_every_correction_says_what_it_restores():
     for correction in corrections.CORRECTIONS:
         assert correction.name and correction.restores
+
+
+# ---- event_account_field ---------------------------------------------------------------------
+
+
+def _delivered_event():
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name=REGION)
+        events = boto3.client("events", region_name=REGION)
+        queue_url = sqs.create_queue(QueueName="delivered")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        events.put_rule(Name="all-iam", EventPattern=json.dumps({"source": ["aws.iam"]}))
+        events.put_targets(Rule="all-iam", Targets=[{"Id": "queue", "Arn": queue_arn}])
+        events.put_events(
+            Entries=[{"Source": "aws.iam", "DetailType": "AWS API Call via CloudTrail",
+                      "Detail": json.dumps({"eventName": "AttachUserPolicy"})}]
+        )
+        messages = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1)["Messages"]
+        return json.loads(messages[0]["Body"])
+
+
+def test_without_correction_delivered_events_lack_the_account():
+    corrections.remove(corrections.EVENT_ACCOUNT_FIELD)
+
+    event = _delivered_event()
+
+    assert "account" not in event
+
+
+def test_delivered_events_carry_the_account():
+    corrections.apply(corrections.EVENT_ACCOUNT_FIELD)
+    try:
+        event = _delivered_event()
+    finally:
+        corrections.remove(corrections.EVENT_ACCOUNT_FIELD)
+
+    assert event["account"] == "123456789012"
+    assert event["detail-type"] == "AWS API Call via CloudTrail"

@@ -99,7 +99,9 @@ public final class VictimSeeder {
         if (!running.isEmpty()) {
             return running.get(0);
         }
-        String imageId = aws.ec2.describeImages(request -> request.owners("amazon"))
+        // The emulator knows about 1,300 public images: ask for Amazon Linux 2023 only.
+        String imageId = aws.ec2.describeImages(request -> request.owners("amazon")
+                        .filters(filter -> filter.name("name").values("al2023-ami-2023*-x86_64")))
                 .images().get(0).imageId();
         return aws.ec2.runInstances(request -> request.imageId(imageId)
                         .instanceType("t3.micro")

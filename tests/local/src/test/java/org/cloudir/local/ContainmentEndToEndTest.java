@@ -2,14 +2,12 @@ package org.cloudir.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.cloudir.local.VictimAssertions.assertInstanceUntouched;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.cloudir.core.Json;
 import org.cloudir.core.model.Incident;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -79,22 +77,6 @@ class ContainmentEndToEndTest {
                         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
-    /**
-     * Returns whether an event put on a bus reaches an SQS target with its {@code account}
-     * field, as AWS delivers every event.
-     */
-    private static boolean emulatorDeliversTheAccountField() {
-        try (EventBusProbe probe = EventBusProbe.create(harness.aws,
-                "{\"source\": [\"ir.local.probe\"]}")) {
-            ObjectNode event = Json.mapper().createObjectNode()
-                    .put("source", "ir.local.probe")
-                    .put("detail-type", "Probe");
-            event.putObject("detail");
-            String eventId = probe.put(event);
-            return probe.awaitArrival(eventId, Duration.ofSeconds(10)).get(eventId)
-                    .hasNonNull("account");
-        }
-    }
 
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -340,45 +322,26 @@ class ContainmentEndToEndTest {
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class KeyQuarantineEvent {
-        private boolean emulatorDeliversAccount;
         private Victim victim;
         private String secondKey;
         private DescribeExecutionResponse run;
 
         @BeforeAll
         void sendQuarantineOfTheVictimUser() {
-            emulatorDeliversAccount = emulatorDeliversTheAccountField();
-            if (!emulatorDeliversAccount) {
-                return;
-            }
             victim = harness.newVictim();
             secondKey = harness.aws.iam.createAccessKey(request -> request
                     .userName(victim.userName())).accessKey().accessKeyId();
             run = awaitFinished(send(harness.event(LocalHarness.KEY_QUARANTINE, victim)));
         }
 
-        /**
-         * Skips the test on an emulator whose EventBridge drops the top-level {@code account}
-         * field that AWS sets in every event: triage rightly requires it of CloudTrail events.
-         */
-        private void assumeEmulatorDeliversAccount() {
-            assumeTrue(emulatorDeliversAccount, "the emulator's EventBridge delivers events"
-                    + " without their 'account' field, unlike AWS; this scenario runs once"
-                    + " scripts/emulator/corrections.py restores it");
-        }
-
         @Test
         void executionSucceedsThroughDisableAccessKey() {
-            assumeEmulatorDeliversAccount();
-
             assertThat(run.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(executions.statesEntered(run.executionArn())).isEqualTo(CONTAINED_KEY);
         }
 
         @Test
         void everyKeyOfTheUserIsInactive() {
-            assumeEmulatorDeliversAccount();
-
             assertThat(state.keyStatuses(victim.userName()))
                     .containsOnlyKeys(victim.accessKeyId(), secondKey)
                     .allSatisfy((key, status) -> assertThat(status).isEqualTo("Inactive"));
