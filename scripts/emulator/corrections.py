@@ -208,6 +208,35 @@ def _remove_event_account_field() -> None:
     _restore(EVENT_ACCOUNT_FIELD)
 
 
+# --------------------------------------------------------------------------------------------
+# task_failure_cause
+#
+# SendTaskFailure takes an error and a cause; the failed task, its Catch and the execution's
+# history carry both. moto's HTTP layer reads only the error and drops the cause, so a Catch
+# sees no message naming what went wrong.
+
+TASK_FAILURE_CAUSE = "task_failure_cause"
+
+
+def _apply_task_failure_cause() -> None:
+    from moto.core.responses import EmptyResult
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    def send_task_failure(self: Any) -> Any:
+        self.stepfunction_backend.send_task_failure(
+            self._get_param("taskToken"),
+            error=self._get_param("error"),
+            cause=self._get_param("cause"),
+        )
+        return EmptyResult()
+
+    _replace(TASK_FAILURE_CAUSE, StepFunctionResponse, "send_task_failure", send_task_failure)
+
+
+def _remove_task_failure_cause() -> None:
+    _restore(TASK_FAILURE_CAUSE)
+
+
 CORRECTIONS: tuple[Correction, ...] = (
     Correction(
         name=PRIMARY_ENI_GROUPS,
@@ -226,6 +255,15 @@ CORRECTIONS: tuple[Correction, ...] = (
         ),
         apply=_apply_event_account_field,
         remove=_remove_event_account_field,
+    ),
+    Correction(
+        name=TASK_FAILURE_CAUSE,
+        restores=(
+            "SendTaskFailure's cause reaches the failed task, its Catch and the execution "
+            "history together with the error."
+        ),
+        apply=_apply_task_failure_cause,
+        remove=_remove_task_failure_cause,
     ),
 )
 

@@ -293,6 +293,7 @@ def test_apply_and_remove_are_inverse():
     assert corrections.apply_all({}) == [
         corrections.PRIMARY_ENI_GROUPS,
         corrections.EVENT_ACCOUNT_FIELD,
+        corrections.TASK_FAILURE_CAUSE,
     ]
     assert all(a is not b for a, b in zip(before, snapshot()))
     corrections.remove_all()
@@ -302,11 +303,11 @@ def test_apply_and_remove_are_inverse():
 
 def test_environment_switches():
     name = corrections.PRIMARY_ENI_GROUPS
-    other = corrections.EVENT_ACCOUNT_FIELD
-    assert [c.name for c in corrections.selected({})] == [name, other]
+    others = [corrections.EVENT_ACCOUNT_FIELD, corrections.TASK_FAILURE_CAUSE]
+    assert [c.name for c in corrections.selected({})] == [name, *others]
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == [other]
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name, other]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == others
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name, *others]
     with pytest.raises(ValueError):
         corrections.selected({corrections.ENV_SKIP: "no_such_correction"})
 
@@ -354,3 +355,48 @@ def test_delivered_events_carry_the_account():
 
     assert event["account"] == "123456789012"
     assert event["detail-type"] == "AWS API Call via CloudTrail"
+
+
+# ---- task_failure_cause ----------------------------------------------------------------------
+
+
+class _RecordingBackend:
+    def __init__(self):
+        self.calls = []
+
+    def send_task_failure(self, task_token, error=None, cause=None):
+        self.calls.append((task_token, error, cause))
+
+
+def _fail_task_through_http_layer():
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    backend = _RecordingBackend()
+    params = {"taskToken": "token-1", "error": "org.example.Boom", "cause": '{"errorMessage":"x"}'}
+    response = StepFunctionResponse.__new__(StepFunctionResponse)
+    response._get_param = params.get
+    original = StepFunctionResponse.__dict__["stepfunction_backend"]
+    StepFunctionResponse.stepfunction_backend = property(lambda self: backend)
+    try:
+        response.send_task_failure()
+    finally:
+        StepFunctionResponse.stepfunction_backend = original
+    return backend.calls
+
+
+def test_without_correction_the_task_failure_cause_is_dropped():
+    corrections.remove(corrections.TASK_FAILURE_CAUSE)
+
+    calls = _fail_task_through_http_layer()
+
+    assert calls == [("token-1", "org.example.Boom", None)]
+
+
+def test_task_failure_cause_reaches_the_engine():
+    corrections.apply(corrections.TASK_FAILURE_CAUSE)
+    try:
+        calls = _fail_task_through_http_layer()
+    finally:
+        corrections.remove(corrections.TASK_FAILURE_CAUSE)
+
+    assert calls == [("token-1", "org.example.Boom", '{"errorMessage":"x"}')]

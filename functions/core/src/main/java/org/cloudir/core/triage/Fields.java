@@ -49,6 +49,14 @@ final class Fields {
         return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
     }
 
+    boolean bool(String path) {
+        JsonNode node = node(path);
+        if (!node.isBoolean()) {
+            throw invalid(path, "true or false (a JSON boolean)");
+        }
+        return node.asBoolean();
+    }
+
     double number(String path, double min, double max) {
         JsonNode node = node(path);
         if (!node.isNumber() || node.asDouble() < min || node.asDouble() > max) {

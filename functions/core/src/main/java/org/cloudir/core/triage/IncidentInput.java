@@ -33,6 +33,10 @@ public final class IncidentInput {
             default -> throw f.invalid("incident.resource.type", "Instance, AccessKey or Other");
         }
         f.text("incident.playbook");
+        // An absent or non-boolean flag must never default to acting for real.
+        f.bool("incident.dryRun");
+        f.bool("incident.drill");
+        f.number("incident.finding.severity", 0.0, 10.0);
         Incident incident = Json.convert(f.node("incident"), Incident.class);
         if (incident.finding() == null) {
             throw f.missing("incident.finding");
