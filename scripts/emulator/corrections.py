@@ -180,6 +180,68 @@ def _remove_primary_eni_groups() -> None:
     _restore(PRIMARY_ENI_GROUPS)
 
 
+# --------------------------------------------------------------------------------------------
+# event_pattern_object_arrays
+#
+# moto flattens an event into dotted paths through objects only: a path that crosses an array
+# of objects (CloudTrail's requestParameters.ipPermissions.items[].ipRanges.items[].cidrIp)
+# never gets a value, so a rule on such a field matches nothing.
+#
+# On AWS, EventBridge matches a pattern field against every value the event holds at that path,
+# arrays of objects included: the rule matches when any element's field fits. The correction
+# flattens through arrays of objects, collecting every element's values into one list, which
+# moto's filters already treat as "any element".
+# --------------------------------------------------------------------------------------------
+
+EVENT_PATTERN_OBJECT_ARRAYS = "event_pattern_object_arrays"
+
+
+def _add_flat_value(result: dict[str, Any], key: str, value: Any) -> None:
+    if key not in result:
+        result[key] = value
+        return
+    existing = result[key]
+    merged = list(existing) if isinstance(existing, list) else [existing]
+    merged.extend(value if isinstance(value, list) else [value])
+    result[key] = merged
+
+
+def _flatten_through_arrays(
+    node: Any, prefix: str = "", result: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    if result is None:
+        result = {}
+    if isinstance(node, dict):
+        for key, value in node.items():
+            path = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict) and value:
+                _flatten_through_arrays(value, path, result)
+            elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+                for item in value:
+                    if isinstance(item, dict):
+                        _flatten_through_arrays(item, path, result)
+                    else:
+                        _add_flat_value(result, path, item)
+            else:
+                _add_flat_value(result, path, value)
+    return result
+
+
+def _apply_event_pattern_object_arrays() -> None:
+    from moto.events.models import EventPattern
+
+    _replace(
+        EVENT_PATTERN_OBJECT_ARRAYS,
+        EventPattern,
+        "_flatten_dict",
+        staticmethod(_flatten_through_arrays),
+    )
+
+
+def _remove_event_pattern_object_arrays() -> None:
+    _restore(EVENT_PATTERN_OBJECT_ARRAYS)
+
+
 CORRECTIONS: tuple[Correction, ...] = (
     Correction(
         name=PRIMARY_ENI_GROUPS,
@@ -189,6 +251,15 @@ CORRECTIONS: tuple[Correction, ...] = (
         ),
         apply=_apply_primary_eni_groups,
         remove=_remove_primary_eni_groups,
+    ),
+    Correction(
+        name=EVENT_PATTERN_OBJECT_ARRAYS,
+        restores=(
+            "EventBridge matches a pattern field against the values of every element of an "
+            "array of objects in the event (any element fitting matches)."
+        ),
+        apply=_apply_event_pattern_object_arrays,
+        remove=_remove_event_pattern_object_arrays,
     ),
 )
 

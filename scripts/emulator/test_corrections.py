@@ -289,7 +289,10 @@ def test_apply_and_remove_are_inverse():
 
     corrections.remove_all()
     before = snapshot()
-    assert corrections.apply_all({}) == [corrections.PRIMARY_ENI_GROUPS]
+    assert corrections.apply_all({}) == [
+        corrections.PRIMARY_ENI_GROUPS,
+        corrections.EVENT_PATTERN_OBJECT_ARRAYS,
+    ]
     assert all(a is not b for a, b in zip(before, snapshot()))
     corrections.remove_all()
     assert snapshot() == before
@@ -298,10 +301,11 @@ def test_apply_and_remove_are_inverse():
 
 def test_environment_switches():
     name = corrections.PRIMARY_ENI_GROUPS
-    assert [c.name for c in corrections.selected({})] == [name]
+    other = corrections.EVENT_PATTERN_OBJECT_ARRAYS
+    assert [c.name for c in corrections.selected({})] == [name, other]
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
-    assert corrections.selected({corrections.ENV_SKIP: name}) == []
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == [other]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name, other]
     with pytest.raises(ValueError):
         corrections.selected({corrections.ENV_SKIP: "no_such_correction"})
 
@@ -309,3 +313,70 @@ def test_environment_switches():
 def test_every_correction_says_what_it_restores():
     for correction in corrections.CORRECTIONS:
         assert correction.name and correction.restores
+
+
+# ---- event_pattern_object_arrays ----------------------------------------------------------
+
+OPEN_INGRESS_PATTERN = {
+    "source": ["aws.ec2"],
+    "detail": {
+        "requestParameters": {
+            "ipPermissions": {"items": {"ipRanges": {"items": {"cidrIp": ["0.0.0.0/0"]}}}}
+        }
+    },
+}
+
+
+def _ingress_event(*cidrs):
+    return {
+        "source": "aws.ec2",
+        "detail": {
+            "requestParameters": {
+                "groupId": "sg-0123456789abcdef0",
+                "ipPermissions": {
+                    "items": [
+                        {
+                            "ipProtocol": "tcp",
+                            "fromPort": 22,
+                            "toPort": 22,
+                            "ipRanges": {"items": [{"cidrIp": cidr} for cidr in cidrs]},
+                        },
+                        {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443},
+                    ]
+                },
+            }
+        },
+    }
+
+
+def _pattern_matches(pattern, event):
+    import json
+
+    from moto.events.models import EventPattern
+
+    return EventPattern.load(json.dumps(pattern)).matches_event(event)
+
+
+@pytest.fixture
+def arrays_corrected():
+    corrections.apply(corrections.EVENT_PATTERN_OBJECT_ARRAYS)
+    yield
+    corrections.remove(corrections.EVENT_PATTERN_OBJECT_ARRAYS)
+
+
+def test_without_correction_fields_inside_object_arrays_never_match(uncorrected):
+    assert not _pattern_matches(OPEN_INGRESS_PATTERN, _ingress_event("0.0.0.0/0"))
+
+
+def test_field_inside_object_arrays_matches_any_element(arrays_corrected):
+    assert _pattern_matches(OPEN_INGRESS_PATTERN, _ingress_event("10.0.0.0/8", "0.0.0.0/0"))
+
+
+def test_field_inside_object_arrays_without_fitting_value_does_not_match(arrays_corrected):
+    assert not _pattern_matches(OPEN_INGRESS_PATTERN, _ingress_event("10.0.0.0/8"))
+
+
+def test_flattening_keeps_plain_paths_and_scalar_arrays(arrays_corrected):
+    pattern = {"detail": {"severity": [{"numeric": [">=", 7]}], "tags": ["a"]}}
+    assert _pattern_matches(pattern, {"detail": {"severity": 8, "tags": ["b", "a"]}})
+    assert not _pattern_matches(pattern, {"detail": {"severity": 5, "tags": ["a"]}})
