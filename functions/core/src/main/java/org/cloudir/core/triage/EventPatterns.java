@@ -35,7 +35,7 @@ public final class EventPatterns {
             } else if (value.isObject()) {
                 fits = matches(value, child(event, field.getKey()));
             } else {
-                fits = anyFilterFits(value, leaves(event.path(field.getKey())));
+                fits = anyFilterFits(value, leaves(child(event, field.getKey())));
             }
             if (!fits) {
                 return false;
