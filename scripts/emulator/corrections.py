@@ -242,6 +242,33 @@ def _remove_event_pattern_object_arrays() -> None:
     _restore(EVENT_PATTERN_OBJECT_ARRAYS)
 
 
+# --------------------------------------------------------------------------------------------
+# event_target_account
+#
+# moto hands a rule's targets the event rebuilt from a template that leaves out the "account"
+# field, so an SQS target receives GuardDuty and CloudTrail events without it.
+#
+# On AWS a target without an input transformer receives the whole event, "account" included;
+# the triage function reads a CloudTrail call's account from it. The correction adds the field
+# to moto's default template; targets with their own input transformer are unchanged.
+# --------------------------------------------------------------------------------------------
+
+EVENT_TARGET_ACCOUNT = "event_target_account"
+
+
+def _apply_event_target_account() -> None:
+    from moto.events.utils import EventTemplateParser
+
+    template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
+    if '"account"' not in template:
+        template = template.replace('"version": "0",', '"version": "0", "account": "<account>",')
+    _replace(EVENT_TARGET_ACCOUNT, EventTemplateParser, "DEFAULT_EVENT_INPUT_TEMPLATE", template)
+
+
+def _remove_event_target_account() -> None:
+    _restore(EVENT_TARGET_ACCOUNT)
+
+
 CORRECTIONS: tuple[Correction, ...] = (
     Correction(
         name=PRIMARY_ENI_GROUPS,
@@ -260,6 +287,15 @@ CORRECTIONS: tuple[Correction, ...] = (
         ),
         apply=_apply_event_pattern_object_arrays,
         remove=_remove_event_pattern_object_arrays,
+    ),
+    Correction(
+        name=EVENT_TARGET_ACCOUNT,
+        restores=(
+            "A rule target without an input transformer receives the whole event, its "
+            '"account" field included.'
+        ),
+        apply=_apply_event_target_account,
+        remove=_remove_event_target_account,
     ),
 )
 

@@ -292,6 +292,7 @@ def test_apply_and_remove_are_inverse():
     assert corrections.apply_all({}) == [
         corrections.PRIMARY_ENI_GROUPS,
         corrections.EVENT_PATTERN_OBJECT_ARRAYS,
+        corrections.EVENT_TARGET_ACCOUNT,
     ]
     assert all(a is not b for a, b in zip(before, snapshot()))
     corrections.remove_all()
@@ -301,11 +302,16 @@ def test_apply_and_remove_are_inverse():
 
 def test_environment_switches():
     name = corrections.PRIMARY_ENI_GROUPS
-    other = corrections.EVENT_PATTERN_OBJECT_ARRAYS
-    assert [c.name for c in corrections.selected({})] == [name, other]
+    arrays = corrections.EVENT_PATTERN_OBJECT_ARRAYS
+    account = corrections.EVENT_TARGET_ACCOUNT
+    everything = [name, arrays, account]
+    assert [c.name for c in corrections.selected({})] == everything
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == [other]
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name, other]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == [
+        arrays,
+        account,
+    ]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == everything
     with pytest.raises(ValueError):
         corrections.selected({corrections.ENV_SKIP: "no_such_correction"})
 
@@ -380,3 +386,46 @@ def test_flattening_keeps_plain_paths_and_scalar_arrays(arrays_corrected):
     pattern = {"detail": {"severity": [{"numeric": [">=", 7]}], "tags": ["a"]}}
     assert _pattern_matches(pattern, {"detail": {"severity": 8, "tags": ["b", "a"]}})
     assert not _pattern_matches(pattern, {"detail": {"severity": 5, "tags": ["a"]}})
+
+
+# ---- event_target_account -------------------------------------------------------------------
+
+
+def _delivered_event():
+    import json
+
+    with mock_aws():
+        events = boto3.client("events", region_name=REGION)
+        sqs = boto3.client("sqs", region_name=REGION)
+        queue_url = sqs.create_queue(QueueName="delivered")["QueueUrl"]
+        events.put_rule(Name="all-iam", EventPattern=json.dumps({"source": ["aws.iam"]}))
+        events.put_targets(
+            Rule="all-iam",
+            Targets=[{"Id": "q", "Arn": f"arn:aws:sqs:{REGION}:123456789012:delivered"}],
+        )
+        events.put_events(
+            Entries=[
+                {
+                    "Source": "aws.iam",
+                    "DetailType": "AWS API Call via CloudTrail",
+                    "Detail": json.dumps({"eventName": "CreateUser"}),
+                }
+            ]
+        )
+        body = sqs.receive_message(QueueUrl=queue_url)["Messages"][0]["Body"]
+        return json.loads(body)
+
+
+def test_without_correction_targets_get_no_account(uncorrected):
+    assert "account" not in _delivered_event()
+
+
+def test_targets_get_the_whole_event_with_its_account():
+    corrections.apply(corrections.EVENT_TARGET_ACCOUNT)
+    try:
+        event = _delivered_event()
+    finally:
+        corrections.remove(corrections.EVENT_TARGET_ACCOUNT)
+    assert event["account"] == "123456789012"
+    assert event["detail"] == {"eventName": "CreateUser"}
+    assert event["source"] == "aws.iam"

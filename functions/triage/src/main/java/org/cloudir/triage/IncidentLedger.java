@@ -154,7 +154,7 @@ final class IncidentLedger {
                         finding.source() + "#" + finding.id()))
                 .updateExpression("SET suppression = :rule, reason = :reason,"
                         + " findingType = :type, resourceKey = :resource, accountId = :account,"
-                        + " sample = :sample, proposedPlaybook = :proposed,"
+                        + " sampleFinding = :sample, proposedPlaybook = :proposed,"
                         + " firstSuppressedAt = if_not_exists(firstSuppressedAt, :now),"
                         + " lastSuppressedAt = :now ADD deliveries :one")
                 .expressionAttributeValues(Map.of(
