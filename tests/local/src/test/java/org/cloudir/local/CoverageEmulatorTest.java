@@ -198,7 +198,7 @@ class CoverageEmulatorTest {
 
     private void assertLedger(String sample, JsonNode body, String incidentId,
             JsonNode expected) {
-        String source = body.path("source").asText().equals("aws.guardduty")
+        String source = body.path("detail-type").asText().equals("GuardDuty Finding")
                 ? "guardduty" : "cloudtrail";
         Map<String, AttributeValue> entry = item(incidentId,
                 "finding#" + source + "#" + TestSupport.eventKey(body));
