@@ -51,7 +51,8 @@ final class IncidentLedger {
     }
 
     /**
-     * Says which incident a finding belongs to.
+     * Says which incident a finding belongs to; the window closes {@code window} after the
+     * incident's latest finding (to the hour).
      *
      * @param opened true when this finding opened the incident
      * @param openingPlaybook the playbook the incident was opened with
@@ -73,7 +74,10 @@ final class IncidentLedger {
                             .key(key(windowKey, WINDOW_ENTRY)).consistentRead(true))).item();
             boolean exists = current != null && !current.isEmpty();
             if (exists && number(current, "windowEndsAt") >= now) {
-                extend(windowKey, now + window.toSeconds());
+                // Extending costs a write; an hour's precision spares one per repeat in a storm.
+                if (number(current, "windowEndsAt") < now + window.toSeconds() - 3600) {
+                    extend(windowKey, now + window.toSeconds());
+                }
                 return new Placement(current.get("incident").s(), false,
                         Playbook.fromWireName(current.get("playbook").s()));
             }
@@ -89,19 +93,21 @@ final class IncidentLedger {
     }
 
     /**
-     * Records one delivery of a finding under its incident: NEW (null) the first time, UPDATED
-     * for a higher count or later activity, DUPLICATE otherwise.
+     * Records one delivery of a finding under its incident and says what it was: the first of
+     * its finding (OPENED or JOINED), a later version (higher count or later activity:
+     * UPDATED), or a repeat (DUPLICATE). A repeat costs one write, so a storm stays cheap.
      */
     FindingOutcome recordFinding(String incidentId, TriageDecision decision, boolean opened,
-            String executionName) {
+            String executionName, int deliveries) {
         Finding finding = decision.incident().finding();
         Map<String, AttributeValue> key = key(incidentId,
                 "finding#" + finding.source() + "#" + finding.id());
-        String now = clock.instant().toString();
+        AttributeValue count = AttributeValue.fromN(Integer.toString(finding.count()));
+        AttributeValue lastSeen = AttributeValue.fromN(
+                Long.toString(finding.lastSeen().toEpochMilli()));
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":count", AttributeValue.fromN(Integer.toString(finding.count())));
-        values.put(":lastSeen", AttributeValue.fromN(
-                Long.toString(finding.lastSeen().toEpochMilli())));
+        values.put(":count", count);
+        values.put(":lastSeen", lastSeen);
         values.put(":type", s(finding.type()));
         values.put(":entry", s(decision.entry()));
         values.put(":mode", s(decision.mode().wireName()));
@@ -110,41 +116,49 @@ final class IncidentLedger {
         values.put(":placement", s((opened ? FindingOutcome.OPENED : FindingOutcome.JOINED)
                 .name()));
         values.put(":execution", s(executionName == null ? "none" : executionName));
-        values.put(":now", s(now));
-        values.put(":one", AttributeValue.fromN("1"));
+        values.put(":now", s(clock.instant().toString()));
+        values.put(":deliveries", AttributeValue.fromN(Integer.toString(deliveries)));
+        Map<String, AttributeValue> old = AwsErrors.call("UpdateItem " + tableName,
+                () -> dynamoDb.updateItem(request -> request.tableName(tableName).key(key)
+                        .updateExpression("SET findingType = :type, catalogueEntry = :entry,"
+                                + " triageMode = :mode, playbook = :playbook,"
+                                + " proposedPlaybook = :proposed,"
+                                + " findingCount = if_not_exists(findingCount, :count),"
+                                + " lastSeenAt = if_not_exists(lastSeenAt, :lastSeen),"
+                                + " placement = if_not_exists(placement, :placement),"
+                                + " execution = if_not_exists(execution, :execution),"
+                                + " firstDeliveredAt = if_not_exists(firstDeliveredAt, :now),"
+                                + " lastDeliveredAt = :now ADD deliveries :deliveries")
+                        .expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_OLD))).attributes();
+        if (old == null || !old.containsKey("findingCount")) {
+            return opened ? FindingOutcome.OPENED : FindingOutcome.JOINED;
+        }
+        boolean newer = number(old, "findingCount") < finding.count()
+                || number(old, "lastSeenAt") < finding.lastSeen().toEpochMilli();
+        return newer && recordVersion(key, count, lastSeen)
+                ? FindingOutcome.UPDATED : FindingOutcome.DUPLICATE;
+    }
+
+    /** Stores a later version's count and activity, unless a concurrent one got there first. */
+    private boolean recordVersion(Map<String, AttributeValue> key, AttributeValue count,
+            AttributeValue lastSeen) {
         try {
-            Map<String, AttributeValue> old = AwsErrors.call("UpdateItem " + tableName,
-                    () -> dynamoDb.updateItem(request -> request.tableName(tableName).key(key)
-                            .conditionExpression("attribute_not_exists(#entry)"
-                                    + " OR findingCount < :count OR lastSeenAt < :lastSeen")
-                            .updateExpression("SET findingType = :type, findingCount = :count,"
-                                    + " lastSeenAt = :lastSeen, catalogueEntry = :entry,"
-                                    + " triageMode = :mode, playbook = :playbook,"
-                                    + " proposedPlaybook = :proposed,"
-                                    + " placement = if_not_exists(placement, :placement),"
-                                    + " execution = if_not_exists(execution, :execution),"
-                                    + " firstDeliveredAt = if_not_exists(firstDeliveredAt, :now),"
-                                    + " lastDeliveredAt = :now ADD deliveries :one")
-                            .expressionAttributeNames(Map.of("#entry", "entry"))
-                            .expressionAttributeValues(values)
-                            .returnValues(ReturnValue.UPDATED_OLD))).attributes();
-            if (old == null || old.isEmpty()) {
-                return opened ? FindingOutcome.OPENED : FindingOutcome.JOINED;
-            }
-            return FindingOutcome.UPDATED;
-        } catch (ConditionalCheckFailedException sameVersion) {
             AwsErrors.run("UpdateItem " + tableName, () -> dynamoDb.updateItem(request -> request
                     .tableName(tableName).key(key)
-                    .updateExpression("SET lastDeliveredAt = :now"
-                            + " ADD deliveries :one, duplicates :one")
-                    .expressionAttributeValues(Map.of(":now", s(now),
+                    .conditionExpression("findingCount < :count OR lastSeenAt < :lastSeen")
+                    .updateExpression("SET findingCount = :count, lastSeenAt = :lastSeen"
+                            + " ADD versions :one")
+                    .expressionAttributeValues(Map.of(":count", count, ":lastSeen", lastSeen,
                             ":one", AttributeValue.fromN("1")))));
-            return FindingOutcome.DUPLICATE;
+            return true;
+        } catch (ConditionalCheckFailedException sameOrOlder) {
+            return false;
         }
     }
 
     /** Records that a suppression silenced a finding, counting its deliveries. */
-    void recordSuppressed(TriageDecision decision) {
+    void recordSuppressed(TriageDecision decision, int deliveries) {
         Catalogue.Suppression rule = decision.suppression().orElseThrow();
         Finding finding = decision.incident().finding();
         Instant now = clock.instant();
@@ -156,7 +170,7 @@ final class IncidentLedger {
                         + " findingType = :type, resourceKey = :resource, accountId = :account,"
                         + " sampleFinding = :sample, proposedPlaybook = :proposed,"
                         + " firstSuppressedAt = if_not_exists(firstSuppressedAt, :now),"
-                        + " lastSuppressedAt = :now ADD deliveries :one")
+                        + " lastSuppressedAt = :now ADD deliveries :deliveries")
                 .expressionAttributeValues(Map.of(
                         ":rule", s(rule.name()),
                         ":reason", s(rule.reason()),
@@ -166,7 +180,7 @@ final class IncidentLedger {
                         ":sample", AttributeValue.fromBool(finding.sample()),
                         ":proposed", s(decision.proposedPlaybook().wireName()),
                         ":now", s(now.toString()),
-                        ":one", AttributeValue.fromN("1")))));
+                        ":deliveries", AttributeValue.fromN(Integer.toString(deliveries))))));
     }
 
     /** Returns the window key of the incident's resource: account, region, kind and name. */

@@ -16,6 +16,7 @@ import org.cloudir.core.Json;
 import org.cloudir.core.Log;
 import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.ResponderException;
+import org.cloudir.core.model.Finding;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.model.Playbook;
 import org.cloudir.core.triage.Catalogue;
@@ -65,29 +66,53 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
         this.stateMachineArn = env.require("STATE_MACHINE_ARN");
     }
 
+    /**
+     * Triages a batch. Deliveries of the same finding version in one batch (a storm) are
+     * answered once and counted together; each message still succeeds or fails on its own.
+     */
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        Map<String, List<SQSEvent.SQSMessage>> repeats = new LinkedHashMap<>();
+        Map<String, TriageDecision> decisions = new LinkedHashMap<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
-            if (!handleMessage(message)) {
+            TriageDecision decision = decide(message);
+            if (decision == null) {
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                continue;
             }
+            String version = version(decision);
+            decisions.putIfAbsent(version, decision);
+            repeats.computeIfAbsent(version, key -> new ArrayList<>()).add(message);
         }
+        repeats.forEach((version, messages) -> {
+            if (!respondSafely(decisions.get(version), messages.size())) {
+                messages.forEach(message -> failures.add(
+                        new SQSBatchResponse.BatchItemFailure(message.getMessageId())));
+            }
+        });
         return new SQSBatchResponse(failures);
     }
 
     /** Triages one message and starts its response; returns false when it must be retried. */
     public boolean handleMessage(SQSEvent.SQSMessage message) {
-        TriageDecision decision;
+        TriageDecision decision = decide(message);
+        return decision != null && respondSafely(decision, 1);
+    }
+
+    private TriageDecision decide(SQSEvent.SQSMessage message) {
         try {
-            decision = triage.decide(message.getBody());
+            return triage.decide(message.getBody());
         } catch (MalformedEventException e) {
             log.error("event rejected", "messageId", message.getMessageId(),
                     "outcome", "REJECTED", "reason", e.getMessage());
-            return false;
+            return null;
         }
+    }
+
+    private boolean respondSafely(TriageDecision decision, int deliveries) {
         try {
-            respond(decision);
+            respond(decision, deliveries);
             return true;
         } catch (ResponderException | SdkException e) {
             log.error("response not started", "incidentId", decision.incident().incidentId(),
@@ -97,15 +122,22 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
         }
     }
 
-    private void respond(TriageDecision decision) {
+    /** Identifies one version of one finding: what a repeat delivery has in common. */
+    private static String version(TriageDecision decision) {
+        Finding finding = decision.incident().finding();
+        return finding.source() + "|" + finding.accountId() + "|" + finding.id() + "|"
+                + finding.count() + "|" + finding.lastSeen();
+    }
+
+    private void respond(TriageDecision decision, int deliveries) {
         Incident triaged = decision.incident();
         if (decision.suppressed()) {
-            ledger.recordSuppressed(decision);
+            ledger.recordSuppressed(decision, deliveries);
             log.warn("finding suppressed", "findingId", triaged.finding().id(),
                     "findingType", triaged.finding().type(),
                     "resource", triaged.resource().key(),
                     "suppression", decision.suppression().orElseThrow().name(),
-                    "outcome", FindingOutcome.SUPPRESSED);
+                    "deliveries", deliveries, "outcome", FindingOutcome.SUPPRESSED);
             return;
         }
 
@@ -117,13 +149,14 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
         }
 
         FindingOutcome outcome = ledger.recordFinding(incident.incidentId(), decision,
-                placement.opened(), executionName);
+                placement.opened(), executionName, deliveries);
         log.info("finding triaged", "incidentId", incident.incidentId(),
                 "findingId", incident.finding().id(), "findingType", incident.finding().type(),
                 "resource", incident.resource().key(), "catalogueEntry", decision.entry(),
                 "mode", decision.mode(), "playbook", incident.playbook(),
                 "proposedPlaybook", decision.proposedPlaybook(),
-                "execution", String.valueOf(executionName), "outcome", outcome);
+                "execution", String.valueOf(executionName), "deliveries", deliveries,
+                "outcome", outcome);
     }
 
     /**

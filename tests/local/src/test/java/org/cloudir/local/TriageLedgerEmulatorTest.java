@@ -78,11 +78,11 @@ class TriageLedgerEmulatorTest {
         assertThat(entry.get("findingCount").n()).isEqualTo("5");
         assertThat(entry.get("deliveries").n()).isEqualTo("2");
         assertThat(entry.get("placement").s()).isEqualTo("OPENED");
-        assertThat(entry).doesNotContainKey("duplicates");
+        assertThat(entry.get("versions").n()).isEqualTo("1");
     }
 
     @Test
-    void sameFindingDeliveredAgainIsCountedAsDuplicate() {
+    void sameFindingDeliveredAgainIsOnlyCounted() {
         ObjectNode event = finding(BACKDOOR, newInstance(), 1, "2026-01-05T09:30:00Z");
         String incidentId = incidentId(event);
 
@@ -91,7 +91,8 @@ class TriageLedgerEmulatorTest {
         assertThat(runsOf(incidentId)).hasSize(1);
         Map<String, AttributeValue> entry = findingEntry(incidentId, event);
         assertThat(entry.get("deliveries").n()).isEqualTo("3");
-        assertThat(entry.get("duplicates").n()).isEqualTo("2");
+        assertThat(entry.get("findingCount").n()).isEqualTo("1");
+        assertThat(entry).doesNotContainKey("versions");
     }
 
     @Test
