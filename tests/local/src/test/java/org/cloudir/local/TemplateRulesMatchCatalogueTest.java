@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +75,25 @@ class TemplateRulesMatchCatalogueTest {
         for (String rule : expected().keySet()) {
             assertThat(policy).as("TriageQueuePolicy names %s", rule)
                     .contains("arn:aws:local:" + rule + ":Arn");
+        }
+    }
+
+    @Test
+    void readmeListsEveryCatalogueTriggerWithItsPlaybook() throws IOException {
+        String readme = Files.readString(
+                TestSupport.repositoryRoot().resolve("README.md"));
+
+        for (Catalogue.GuardDutyEntry entry : CATALOGUE.guardDuty()) {
+            for (String type : entry.findingTypes()) {
+                assertThat(readme).as("README names %s", type).contains("`" + type + "`");
+            }
+            assertThat(readme).contains("| " + entry.playbook().wireName() + " |");
+        }
+        for (Catalogue.CloudTrailEntry entry : CATALOGUE.cloudTrail()) {
+            for (String name : entry.eventNames()) {
+                assertThat(readme).as("README names %s", name).contains("`" + name + "`");
+            }
+            assertThat(readme).contains("| " + entry.rule() + " |");
         }
     }
 
