@@ -181,31 +181,92 @@ def _remove_primary_eni_groups() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# event_account_field
+# event_pattern_object_arrays
 #
-# EventBridge delivers every event to its targets with the full envelope, "account" included.
-# moto builds the delivered JSON from a template that leaves "account" out, so a consumer that
-# reads the account from the envelope (as CloudTrail consumers must) sees no account at all.
+# moto flattens an event into dotted paths through objects only: a path that crosses an array
+# of objects (CloudTrail's requestParameters.ipPermissions.items[].ipRanges.items[].cidrIp)
+# never gets a value, so a rule on such a field matches nothing.
+#
+# On AWS, EventBridge matches a pattern field against every value the event holds at that path,
+# arrays of objects included: the rule matches when any element's field fits. The correction
+# flattens through arrays of objects, collecting every element's values into one list, which
+# moto's filters already treat as "any element".
+# --------------------------------------------------------------------------------------------
 
-EVENT_ACCOUNT_FIELD = "event_account_field"
+EVENT_PATTERN_OBJECT_ARRAYS = "event_pattern_object_arrays"
 
 
-def _apply_event_account_field() -> None:
-    from moto.events.utils import EventTemplateParser
-
-    template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
-    if '"account"' in template:
+def _add_flat_value(result: dict[str, Any], key: str, value: Any) -> None:
+    if key not in result:
+        result[key] = value
         return
+    existing = result[key]
+    merged = list(existing) if isinstance(existing, list) else [existing]
+    merged.extend(value if isinstance(value, list) else [value])
+    result[key] = merged
+
+
+def _flatten_through_arrays(
+    node: Any, prefix: str = "", result: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    if result is None:
+        result = {}
+    if isinstance(node, dict):
+        for key, value in node.items():
+            path = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict) and value:
+                _flatten_through_arrays(value, path, result)
+            elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+                for item in value:
+                    if isinstance(item, dict):
+                        _flatten_through_arrays(item, path, result)
+                    else:
+                        _add_flat_value(result, path, item)
+            else:
+                _add_flat_value(result, path, value)
+    return result
+
+
+def _apply_event_pattern_object_arrays() -> None:
+    from moto.events.models import EventPattern
+
     _replace(
-        EVENT_ACCOUNT_FIELD,
-        EventTemplateParser,
-        "DEFAULT_EVENT_INPUT_TEMPLATE",
-        template.replace('"version": "0",', '"version": "0", "account": "<account>",', 1),
+        EVENT_PATTERN_OBJECT_ARRAYS,
+        EventPattern,
+        "_flatten_dict",
+        staticmethod(_flatten_through_arrays),
     )
 
 
-def _remove_event_account_field() -> None:
-    _restore(EVENT_ACCOUNT_FIELD)
+def _remove_event_pattern_object_arrays() -> None:
+    _restore(EVENT_PATTERN_OBJECT_ARRAYS)
+
+
+# --------------------------------------------------------------------------------------------
+# event_target_account
+#
+# moto hands a rule's targets the event rebuilt from a template that leaves out the "account"
+# field, so an SQS target receives GuardDuty and CloudTrail events without it.
+#
+# On AWS a target without an input transformer receives the whole event, "account" included;
+# the triage function reads a CloudTrail call's account from it. The correction adds the field
+# to moto's default template; targets with their own input transformer are unchanged.
+# --------------------------------------------------------------------------------------------
+
+EVENT_TARGET_ACCOUNT = "event_target_account"
+
+
+def _apply_event_target_account() -> None:
+    from moto.events.utils import EventTemplateParser
+
+    template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
+    if '"account"' not in template:
+        template = template.replace('"version": "0",', '"version": "0", "account": "<account>",')
+    _replace(EVENT_TARGET_ACCOUNT, EventTemplateParser, "DEFAULT_EVENT_INPUT_TEMPLATE", template)
+
+
+def _remove_event_target_account() -> None:
+    _restore(EVENT_TARGET_ACCOUNT)
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,13 +309,22 @@ CORRECTIONS: tuple[Correction, ...] = (
         remove=_remove_primary_eni_groups,
     ),
     Correction(
-        name=EVENT_ACCOUNT_FIELD,
+        name=EVENT_PATTERN_OBJECT_ARRAYS,
         restores=(
-            "Events delivered by EventBridge rules to their targets carry the envelope's "
-            "'account' field, like every other envelope field."
+            "EventBridge matches a pattern field against the values of every element of an "
+            "array of objects in the event (any element fitting matches)."
         ),
-        apply=_apply_event_account_field,
-        remove=_remove_event_account_field,
+        apply=_apply_event_pattern_object_arrays,
+        remove=_remove_event_pattern_object_arrays,
+    ),
+    Correction(
+        name=EVENT_TARGET_ACCOUNT,
+        restores=(
+            "A rule target without an input transformer receives the whole event, its "
+            '"account" field included.'
+        ),
+        apply=_apply_event_target_account,
+        remove=_remove_event_target_account,
     ),
     Correction(
         name=TASK_FAILURE_CAUSE,

@@ -292,7 +292,8 @@ def test_apply_and_remove_are_inverse():
     before = snapshot()
     assert corrections.apply_all({}) == [
         corrections.PRIMARY_ENI_GROUPS,
-        corrections.EVENT_ACCOUNT_FIELD,
+        corrections.EVENT_PATTERN_OBJECT_ARRAYS,
+        corrections.EVENT_TARGET_ACCOUNT,
         corrections.TASK_FAILURE_CAUSE,
     ]
     assert all(a is not b for a, b in zip(before, snapshot()))
@@ -303,11 +304,18 @@ def test_apply_and_remove_are_inverse():
 
 def test_environment_switches():
     name = corrections.PRIMARY_ENI_GROUPS
-    others = [corrections.EVENT_ACCOUNT_FIELD, corrections.TASK_FAILURE_CAUSE]
-    assert [c.name for c in corrections.selected({})] == [name, *others]
+    arrays = corrections.EVENT_PATTERN_OBJECT_ARRAYS
+    account = corrections.EVENT_TARGET_ACCOUNT
+    cause = corrections.TASK_FAILURE_CAUSE
+    everything = [name, arrays, account, cause]
+    assert [c.name for c in corrections.selected({})] == everything
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == others
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name, *others]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == [
+        arrays,
+        account,
+        cause,
+    ]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == everything
     with pytest.raises(ValueError):
         corrections.selected({corrections.ENV_SKIP: "no_such_correction"})
 
@@ -317,44 +325,114 @@ def test_every_correction_says_what_it_restores():
         assert correction.name and correction.restores
 
 
-# ---- event_account_field ---------------------------------------------------------------------
+# ---- event_pattern_object_arrays ----------------------------------------------------------
+
+OPEN_INGRESS_PATTERN = {
+    "source": ["aws.ec2"],
+    "detail": {
+        "requestParameters": {
+            "ipPermissions": {"items": {"ipRanges": {"items": {"cidrIp": ["0.0.0.0/0"]}}}}
+        }
+    },
+}
+
+
+def _ingress_event(*cidrs):
+    return {
+        "source": "aws.ec2",
+        "detail": {
+            "requestParameters": {
+                "groupId": "sg-0123456789abcdef0",
+                "ipPermissions": {
+                    "items": [
+                        {
+                            "ipProtocol": "tcp",
+                            "fromPort": 22,
+                            "toPort": 22,
+                            "ipRanges": {"items": [{"cidrIp": cidr} for cidr in cidrs]},
+                        },
+                        {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443},
+                    ]
+                },
+            }
+        },
+    }
+
+
+def _pattern_matches(pattern, event):
+    import json
+
+    from moto.events.models import EventPattern
+
+    return EventPattern.load(json.dumps(pattern)).matches_event(event)
+
+
+@pytest.fixture
+def arrays_corrected():
+    corrections.apply(corrections.EVENT_PATTERN_OBJECT_ARRAYS)
+    yield
+    corrections.remove(corrections.EVENT_PATTERN_OBJECT_ARRAYS)
+
+
+def test_without_correction_fields_inside_object_arrays_never_match(uncorrected):
+    assert not _pattern_matches(OPEN_INGRESS_PATTERN, _ingress_event("0.0.0.0/0"))
+
+
+def test_field_inside_object_arrays_matches_any_element(arrays_corrected):
+    assert _pattern_matches(OPEN_INGRESS_PATTERN, _ingress_event("10.0.0.0/8", "0.0.0.0/0"))
+
+
+def test_field_inside_object_arrays_without_fitting_value_does_not_match(arrays_corrected):
+    assert not _pattern_matches(OPEN_INGRESS_PATTERN, _ingress_event("10.0.0.0/8"))
+
+
+def test_flattening_keeps_plain_paths_and_scalar_arrays(arrays_corrected):
+    pattern = {"detail": {"severity": [{"numeric": [">=", 7]}], "tags": ["a"]}}
+    assert _pattern_matches(pattern, {"detail": {"severity": 8, "tags": ["b", "a"]}})
+    assert not _pattern_matches(pattern, {"detail": {"severity": 5, "tags": ["a"]}})
+
+
+# ---- event_target_account -------------------------------------------------------------------
 
 
 def _delivered_event():
+    import json
+
     with mock_aws():
-        sqs = boto3.client("sqs", region_name=REGION)
         events = boto3.client("events", region_name=REGION)
+        sqs = boto3.client("sqs", region_name=REGION)
         queue_url = sqs.create_queue(QueueName="delivered")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
         events.put_rule(Name="all-iam", EventPattern=json.dumps({"source": ["aws.iam"]}))
-        events.put_targets(Rule="all-iam", Targets=[{"Id": "queue", "Arn": queue_arn}])
-        events.put_events(
-            Entries=[{"Source": "aws.iam", "DetailType": "AWS API Call via CloudTrail",
-                      "Detail": json.dumps({"eventName": "AttachUserPolicy"})}]
+        events.put_targets(
+            Rule="all-iam",
+            Targets=[{"Id": "q", "Arn": f"arn:aws:sqs:{REGION}:123456789012:delivered"}],
         )
-        messages = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1)["Messages"]
-        return json.loads(messages[0]["Body"])
+        events.put_events(
+            Entries=[
+                {
+                    "Source": "aws.iam",
+                    "DetailType": "AWS API Call via CloudTrail",
+                    "Detail": json.dumps({"eventName": "CreateUser"}),
+                }
+            ]
+        )
+        body = sqs.receive_message(QueueUrl=queue_url)["Messages"][0]["Body"]
+        return json.loads(body)
 
 
-def test_without_correction_delivered_events_lack_the_account():
-    corrections.remove(corrections.EVENT_ACCOUNT_FIELD)
-
-    event = _delivered_event()
-
-    assert "account" not in event
+def test_without_correction_targets_get_no_account(uncorrected):
+    assert "account" not in _delivered_event()
 
 
-def test_delivered_events_carry_the_account():
-    corrections.apply(corrections.EVENT_ACCOUNT_FIELD)
+def test_targets_get_the_whole_event_with_its_account():
+    corrections.apply(corrections.EVENT_TARGET_ACCOUNT)
     try:
         event = _delivered_event()
     finally:
-        corrections.remove(corrections.EVENT_ACCOUNT_FIELD)
-
+        corrections.remove(corrections.EVENT_TARGET_ACCOUNT)
     assert event["account"] == "123456789012"
-    assert event["detail-type"] == "AWS API Call via CloudTrail"
+    assert event["detail"] == {"eventName": "CreateUser"}
+    assert event["source"] == "aws.iam"
 
 
 # ---- task_failure_cause ----------------------------------------------------------------------

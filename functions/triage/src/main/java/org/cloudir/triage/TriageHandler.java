@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cloudir.aws.AwsClients;
@@ -15,23 +16,31 @@ import org.cloudir.core.Json;
 import org.cloudir.core.Log;
 import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.ResponderException;
+import org.cloudir.core.model.Finding;
 import org.cloudir.core.model.Incident;
+import org.cloudir.core.model.Playbook;
+import org.cloudir.core.triage.Catalogue;
 import org.cloudir.core.triage.Triage;
+import org.cloudir.core.triage.TriageDecision;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 
 /**
- * Receives EventBridge events through the triage queue, triages each into an incident and
- * starts the containment state machine with an execution named by the incident id. A repeated
- * finding maps to the same name, so Step Functions refuses a second run: the response is not
- * repeated. Messages that fail are reported back so SQS redelivers them, and after three tries
- * moves them to the dead-letter queue.
+ * Receives EventBridge events through the triage queue, classifies each through the playbook
+ * catalogue, places it in the incident open for its resource (or opens one), and starts the
+ * containment state machine with an execution named by the incident id. A repeated, updated
+ * or joining finding maps to the same name, so Step Functions refuses a second run; only a
+ * joining finding whose playbook does more than the incident's starts a second, escalating
+ * run. Suppressed findings are recorded and not answered. Messages that fail are reported
+ * back so SQS redelivers them, and after three tries moves them to the dead-letter queue.
  */
 public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final Log log = Log.forClass(TriageHandler.class);
     private final SfnClient sfn;
     private final Triage triage;
+    private final IncidentLedger ledger;
     private final String stateMachineArn;
 
     /** Creates the handler Lambda runs, with clients built from the environment. */
@@ -44,58 +53,156 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     public TriageHandler(SfnClient sfn, Env env, Clock clock) {
+        this(sfn, AwsClients.configure(DynamoDbClient.builder(), env).build(), env, clock,
+                Catalogue.bundled());
+    }
+
+    public TriageHandler(SfnClient sfn, DynamoDbClient dynamoDb, Env env, Clock clock,
+            Catalogue catalogue) {
         this.sfn = sfn;
-        this.triage = new Triage(clock, env.flag("DRY_RUN"));
+        this.triage = new Triage(clock, env.flag("DRY_RUN"), catalogue);
+        this.ledger = new IncidentLedger(dynamoDb, env.require("INCIDENT_TABLE"), clock,
+                catalogue.incidentWindow());
         this.stateMachineArn = env.require("STATE_MACHINE_ARN");
     }
 
+    /**
+     * Triages a batch. Deliveries of the same finding version in one batch (a storm) are
+     * answered once and counted together; each message still succeeds or fails on its own.
+     */
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        Map<String, List<SQSEvent.SQSMessage>> repeats = new LinkedHashMap<>();
+        Map<String, TriageDecision> decisions = new LinkedHashMap<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
-            if (!handleMessage(message)) {
+            TriageDecision decision = decide(message);
+            if (decision == null) {
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                continue;
             }
+            String version = version(decision);
+            decisions.putIfAbsent(version, decision);
+            repeats.computeIfAbsent(version, key -> new ArrayList<>()).add(message);
         }
+        repeats.forEach((version, messages) -> {
+            if (!respondSafely(decisions.get(version), messages.size())) {
+                messages.forEach(message -> failures.add(
+                        new SQSBatchResponse.BatchItemFailure(message.getMessageId())));
+            }
+        });
         return new SQSBatchResponse(failures);
     }
 
     /** Triages one message and starts its response; returns false when it must be retried. */
     public boolean handleMessage(SQSEvent.SQSMessage message) {
-        Incident incident;
+        TriageDecision decision = decide(message);
+        return decision != null && respondSafely(decision, 1);
+    }
+
+    private TriageDecision decide(SQSEvent.SQSMessage message) {
         try {
-            incident = triage.triage(message.getBody());
+            return triage.decide(message.getBody());
         } catch (MalformedEventException e) {
             log.error("event rejected", "messageId", message.getMessageId(),
                     "outcome", "REJECTED", "reason", e.getMessage());
-            return false;
+            return null;
         }
+    }
+
+    private boolean respondSafely(TriageDecision decision, int deliveries) {
         try {
-            return start(incident);
+            respond(decision, deliveries);
+            return true;
         } catch (ResponderException | SdkException e) {
-            log.error("response not started", "incidentId", incident.incidentId(),
+            log.error("response not started", "incidentId", decision.incident().incidentId(),
                     "outcome", "FAILED", "error", e.getClass().getName(),
                     "reason", String.valueOf(e.getMessage()));
             return false;
         }
     }
 
-    private boolean start(Incident incident) {
+    /** Identifies one version of one finding: what a repeat delivery has in common. */
+    private static String version(TriageDecision decision) {
+        Finding finding = decision.incident().finding();
+        return finding.source() + "|" + finding.accountId() + "|" + finding.id() + "|"
+                + finding.count() + "|" + finding.lastSeen();
+    }
+
+    private void respond(TriageDecision decision, int deliveries) {
+        Incident triaged = decision.incident();
+        if (decision.suppressed()) {
+            ledger.recordSuppressed(decision, deliveries);
+            log.warn("finding suppressed", "findingId", triaged.finding().id(),
+                    "findingType", triaged.finding().type(),
+                    "resource", triaged.resource().key(),
+                    "suppression", decision.suppression().orElseThrow().name(),
+                    "deliveries", deliveries, "outcome", FindingOutcome.SUPPRESSED);
+            return;
+        }
+
+        IncidentLedger.Placement placement = ledger.place(triaged);
+        Incident incident = withId(triaged, placement.incidentId());
+        String executionName = executionName(incident, placement);
+        if (executionName != null) {
+            start(executionName, incident, decision, placement);
+        }
+
+        FindingOutcome outcome = ledger.recordFinding(incident.incidentId(), decision,
+                placement.opened(), executionName, deliveries);
+        log.info("finding triaged", "incidentId", incident.incidentId(),
+                "findingId", incident.finding().id(), "findingType", incident.finding().type(),
+                "resource", incident.resource().key(), "catalogueEntry", decision.entry(),
+                "mode", decision.mode(), "playbook", incident.playbook(),
+                "proposedPlaybook", decision.proposedPlaybook(),
+                "execution", String.valueOf(executionName), "deliveries", deliveries,
+                "outcome", outcome);
+    }
+
+    /**
+     * Names the run a finding starts: the incident's own for the finding that opened it and
+     * for findings asking the same; a suffixed one when a joining finding's playbook changes
+     * resources the opening one did not; none for a joining notify-only finding.
+     */
+    private static String executionName(Incident incident, IncidentLedger.Placement placement) {
+        if (placement.opened() || incident.playbook() == placement.openingPlaybook()) {
+            return placement.incidentId();
+        }
+        if (incident.playbook() == Playbook.NOTIFY_ONLY) {
+            return null;
+        }
+        return placement.incidentId() + "-" + incident.playbook().wireName();
+    }
+
+    private void start(String executionName, Incident incident, TriageDecision decision,
+            IncidentLedger.Placement placement) {
+        Map<String, Object> triageNote = new LinkedHashMap<>();
+        triageNote.put("catalogueEntry", decision.entry());
+        triageNote.put("mode", decision.mode());
+        triageNote.put("proposedPlaybook", decision.proposedPlaybook());
+        triageNote.put("opened", placement.opened());
+        String input = Json.write(Map.of("incident", incident, "triage", triageNote));
         try {
             String executionArn = AwsErrors.call("StartExecution", () -> sfn.startExecution(
                     request -> request.stateMachineArn(stateMachineArn)
-                            .name(incident.incidentId())
-                            .input(Json.write(Map.of("incident", incident)))))
+                            .name(executionName)
+                            .input(input)))
                     .executionArn();
             log.info("response started", "incidentId", incident.incidentId(),
                     "playbook", incident.playbook(), "resource", incident.resource().key(),
                     "findingType", incident.finding().type(), "dryRun", incident.dryRun(),
                     "executionArn", executionArn);
         } catch (ExecutionAlreadyExistsException repeat) {
-            log.info("finding joins an incident already handled", "incidentId",
+            log.info("finding joins a response already started", "incidentId",
                     incident.incidentId(), "findingId", incident.finding().id(),
-                    "outcome", "ALREADY_HANDLED");
+                    "execution", executionName, "outcome", "ALREADY_HANDLED");
         }
-        return true;
+    }
+
+    private static Incident withId(Incident incident, String incidentId) {
+        return incidentId.equals(incident.incidentId()) ? incident : new Incident(incidentId,
+                incident.playbook(), incident.severityBand(), incident.drill(),
+                incident.dryRun(), incident.resource(), incident.finding(),
+                incident.triagedAt());
     }
 }

@@ -24,6 +24,7 @@ import org.cloudir.core.Json;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -150,11 +151,15 @@ public final class LocalWorker implements AutoCloseable {
             } catch (RuntimeException e) {
                 continue;
             }
-            for (Message message : messages) {
-                if (!failed.contains(message.messageId())) {
-                    aws.sqs.deleteMessage(request -> request.queueUrl(queueUrl)
-                            .receiptHandle(message.receiptHandle()));
-                }
+            // Lambda's event source mapping deletes a batch's successes in one call.
+            List<DeleteMessageBatchRequestEntry> done = messages.stream()
+                    .filter(message -> !failed.contains(message.messageId()))
+                    .map(message -> DeleteMessageBatchRequestEntry.builder()
+                            .id(message.messageId())
+                            .receiptHandle(message.receiptHandle()).build())
+                    .toList();
+            if (!done.isEmpty()) {
+                aws.sqs.deleteMessageBatch(request -> request.queueUrl(queueUrl).entries(done));
             }
         }
     }

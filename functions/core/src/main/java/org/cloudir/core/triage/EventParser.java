@@ -15,6 +15,7 @@ import org.cloudir.core.model.ResourceRef;
 public final class EventParser {
     static final String GUARDDUTY_DETAIL_TYPE = "GuardDuty Finding";
     static final String CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
+    static final String SIGN_IN_DETAIL_TYPE = "AWS Console Sign In via CloudTrail";
 
     /**
      * AWS attaches this managed policy (V2, V3, ...) to an IAM user when it finds the user's
@@ -38,10 +39,10 @@ public final class EventParser {
         String detailType = envelope.text("detail-type");
         return switch (detailType) {
             case GUARDDUTY_DETAIL_TYPE -> parseGuardDuty(event);
-            case CLOUDTRAIL_DETAIL_TYPE -> parseCloudTrail(event);
+            case CLOUDTRAIL_DETAIL_TYPE, SIGN_IN_DETAIL_TYPE -> parseCloudTrail(event);
             default -> throw new MalformedEventException("event has unsupported detail-type '"
-                    + detailType + "'; expected '" + GUARDDUTY_DETAIL_TYPE + "' or '"
-                    + CLOUDTRAIL_DETAIL_TYPE + "'");
+                    + detailType + "'; expected '" + GUARDDUTY_DETAIL_TYPE + "', '"
+                    + CLOUDTRAIL_DETAIL_TYPE + "' or '" + SIGN_IN_DETAIL_TYPE + "'");
         };
     }
 
@@ -74,9 +75,17 @@ public final class EventParser {
                     "detail.resource.instanceDetails.instanceId",
                     Shapes.INSTANCE_ID, "an EC2 instance id"));
             case "AccessKey" -> accessKey(f);
+            case "S3Bucket" -> bucket(f);
             // Grouping unknown resources by type alone would merge unrelated findings.
             default -> ResourceRef.other(resourceType + " " + f.text("detail.id"));
         };
+    }
+
+    /** Names a bucket finding by its first bucket, so findings on one bucket share incidents. */
+    private static ResourceRef bucket(Fields f) {
+        String name = f.optionalText("detail.resource.s3BucketDetails.0.name");
+        return ResourceRef.other(name != null ? "s3-bucket/" + name
+                : "S3Bucket " + f.text("detail.id"));
     }
 
     /**
