@@ -32,7 +32,7 @@ class FindingStormEmulatorTest {
     void thousandDeliveriesOfOneFindingContainTheInstanceOnce() throws InterruptedException {
         try (LocalAws aws = TestSupport.emulator()) {
             Stack stack = LocalDeployment.deploy(aws,
-                    Template.load(TestSupport.repositoryRoot()), Map.of());
+                    Template.load(TestSupport.repositoryRoot()), LocalHarness.PARAMETERS);
             String machine = stack.stateMachineArn("ContainmentStateMachine");
             Victim victim = new VictimSeeder(aws, TestSupport.unique("storm"))
                     .ensure(TestSupport.unique("storm-user"));
@@ -63,7 +63,10 @@ class FindingStormEmulatorTest {
             assertThat(actionEntries(aws, stack, incidentId))
                     .containsExactlyInAnyOrder("snapshot-volumes", "isolate-instance");
             Map<String, AttributeValue> ledger = ledgerEntry(aws, stack, incidentId, finding);
-            assertThat(ledger.get("deliveries").n()).isEqualTo(Integer.toString(DELIVERIES));
+            // SQS delivers at least once: a message whose visibility ran out under load comes
+            // back and is counted again, but never starts a second response.
+            assertThat(Integer.parseInt(ledger.get("deliveries").n()))
+                    .isGreaterThanOrEqualTo(DELIVERIES);
             assertThat(ledger).doesNotContainKey("versions");
             assertThat(waiting(aws, stack.queueUrl("TriageQueue"))).isZero();
             assertThat(waiting(aws, stack.queueUrl("TriageDeadLetterQueue"))).isZero();

@@ -51,7 +51,7 @@ class TriageLedgerEmulatorTest {
     void deploy() {
         aws = TestSupport.emulator();
         Stack stack = LocalDeployment.deploy(aws, Template.load(TestSupport.repositoryRoot()),
-                Map.of());
+                LocalHarness.PARAMETERS);
         table = stack.tableName("IncidentTable");
         probe = TestSupport.probeMachine(aws);
         environment = Map.of("STATE_MACHINE_ARN", probe, "INCIDENT_TABLE", table,
