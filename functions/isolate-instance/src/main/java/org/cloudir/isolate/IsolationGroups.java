@@ -78,13 +78,28 @@ final class IsolationGroups {
     private void removeRules(SecurityGroup group) {
         List<IpPermission> egress = group.ipPermissionsEgress();
         if (!egress.isEmpty()) {
-            AwsErrors.run("RevokeSecurityGroupEgress", () -> ec2.revokeSecurityGroupEgress(
+            revoke("RevokeSecurityGroupEgress", () -> ec2.revokeSecurityGroupEgress(
                     request -> request.groupId(group.groupId()).ipPermissions(egress)));
         }
         List<IpPermission> ingress = group.ipPermissions();
         if (!ingress.isEmpty()) {
-            AwsErrors.run("RevokeSecurityGroupIngress", () -> ec2.revokeSecurityGroupIngress(
+            revoke("RevokeSecurityGroupIngress", () -> ec2.revokeSecurityGroupIngress(
                     request -> request.groupId(group.groupId()).ipPermissions(ingress)));
+        }
+    }
+
+    /**
+     * Revokes rules read a moment ago. Another incident in the same VPC may have revoked them
+     * in between (a storm of findings): a rule already gone is what this wants, and the
+     * verification re-reads the group anyway.
+     */
+    private static void revoke(String operation, Runnable call) {
+        try {
+            call.run();
+        } catch (SdkException e) {
+            if (!"InvalidPermission.NotFound".equals(AwsErrors.code(e))) {
+                throw AwsErrors.classify(e, operation);
+            }
         }
     }
 }

@@ -169,7 +169,7 @@ public final class Bench {
                         + " the classpath"));
         return new ColdStarts.Subject(ColdStarts.TRIVIAL,
                 "org.cloudir.bench.ColdStart$TrivialHandler",
-                ColdStarts.driverClasses(work) + File.pathSeparator + lambdaCore, request,
+                ColdStarts.driverJar(work) + File.pathSeparator + lambdaCore, request,
                 "stream", Map.of());
     }
 
@@ -189,7 +189,7 @@ public final class Bench {
                 "IsolateInstanceFunction", incidentRequest(instance),
                 "DisableAccessKeyFunction", incidentRequest(key),
                 "RecordIncidentFunction", incidentRequest(instance));
-        Path driver = ColdStarts.driverClasses(work);
+        Path driver = ColdStarts.driverJar(work);
         List<ColdStarts.Subject> subjects = new ArrayList<>();
         for (FunctionSpec function : stack.functions().values()) {
             String name = JARS.get(function.logicalId());

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.cloudir.core.Json;
 
 /**
@@ -60,23 +62,35 @@ final class ColdStarts {
         return details;
     }
 
-    /** Copies the driver classes out of this module so a child sees only a function's jar. */
-    static Path driverClasses(Path work) throws IOException {
-        Path folder = work.resolve("driver");
-        Path pkg = folder.resolve("org/cloudir/bench");
-        Files.createDirectories(pkg);
-        for (String name : List.of("ColdStart", "ColdStart$SqsInvoker",
-                "ColdStart$TrivialHandler")) {
-            try (InputStream in = ColdStart.class.getResourceAsStream(name + ".class")) {
-                Files.write(pkg.resolve(name + ".class"), in.readAllBytes());
+    /**
+     * Writes the driver classes into their own jar, so a child sees only them and a function's
+     * jar (a jar, not a folder: class-data sharing archives only classes from jars).
+     */
+    static Path driverJar(Path work) throws IOException {
+        Path jar = work.resolve("cold-start-driver.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String name : List.of("ColdStart", "ColdStart$SqsInvoker",
+                    "ColdStart$TrivialHandler")) {
+                out.putNextEntry(new JarEntry("org/cloudir/bench/" + name + ".class"));
+                try (InputStream in = ColdStart.class.getResourceAsStream(name + ".class")) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
             }
         }
-        return folder;
+        return jar;
     }
 
     List<Row> measure(Subject trivial, List<Subject> functions) throws IOException {
         List<Row> rows = new ArrayList<>();
         Map<String, Double> totals = new LinkedHashMap<>();
+        // One discarded run each first, so the first configuration does not pay for reading
+        // the jars into the page cache.
+        run(List.of(), trivial, false);
+        for (Subject function : functions) {
+            run(List.of(), function, false);
+        }
+        Map<String, Run> c1 = new LinkedHashMap<>();
         for (Config config : CONFIGS) {
             Map<String, Object> perConfig = new LinkedHashMap<>();
             perConfig.put("flags", config.flags());
@@ -86,6 +100,9 @@ final class ColdStarts {
             for (Subject function : functions) {
                 Run run = median(config, function, false);
                 perConfig.put(function.name(), run);
+                if (config == CONFIGS.get(1)) {
+                    c1.put(function.name(), run);
+                }
                 total += run.wallMs();
                 rows.add(Row.of("cold start, " + config.name(), function.name(),
                         run.wallMs(), base.wallMs(), "ms", GOAL, String.format(
@@ -100,7 +117,7 @@ final class ColdStarts {
             details.put(config.name(), perConfig);
         }
         details.put("sumOfFunctionMedians", totals);
-        rows.addAll(primed(functions));
+        rows.addAll(primed(functions, c1));
         return rows;
     }
 
@@ -108,12 +125,13 @@ final class ColdStarts {
      * Times the first real request after a priming request in the same JVM, as SnapStart
      * restores a snapshot taken after priming; the restore itself cannot be measured here.
      */
-    private List<Row> primed(List<Subject> functions) throws IOException {
+    private List<Row> primed(List<Subject> functions, Map<String, Run> unprimed)
+            throws IOException {
         Config c1 = CONFIGS.get(1);
         List<Row> rows = new ArrayList<>();
         Map<String, Object> perFunction = new LinkedHashMap<>();
         for (Subject function : functions) {
-            Run cold = median(c1, function, false);
+            Run cold = unprimed.get(function.name());
             Run primed = median(c1, function, true);
             perFunction.put(function.name(), primed);
             rows.add(Row.of("first request after priming (SnapStart)", function.name(),
@@ -154,30 +172,35 @@ final class ColdStarts {
         if (prime) {
             command.add("prime");
         }
+        Path errors = work.resolve("logs").resolve(subject.name() + ".stderr");
+        Files.createDirectories(errors.getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
+                .redirectError(ProcessBuilder.Redirect.to(errors.toFile()));
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().putAll(subject.environment());
         long started = System.nanoTime();
         Process process = builder.start();
         String result = null;
+        long wallMs = 0;
         StringBuilder output = new StringBuilder();
+        // Read to the end: a child whose output is closed early fails writing its exit logs.
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(
                 process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                if (line.startsWith("{\"mainAtMs\"")) {
+                if (result == null && line.startsWith("{\"mainAtMs\"")) {
+                    wallMs = (System.nanoTime() - started) / 1_000_000;
                     result = line;
-                    break;
+                } else if (result == null) {
+                    output.append(line).append('\n');
                 }
-                output.append(line).append('\n');
             }
         }
-        long wallMs = (System.nanoTime() - started) / 1_000_000;
         waitFor(process);
         if (result == null || process.exitValue() != 0) {
             throw new IllegalStateException(subject.name() + " did not answer from "
-                    + subject.classpath() + " (exit " + process.exitValue() + "): " + output);
+                    + subject.classpath() + " (exit " + process.exitValue() + "): " + output
+                    + Files.readString(errors));
         }
         JsonNode figures = Json.parse(result, "cold start result");
         return new Run(wallMs, figures.path("mainAtMs").asLong(),

@@ -67,6 +67,7 @@ final class Overhead {
     private final SampleEvents samples;
     private final Map<String, Object> details = new LinkedHashMap<>();
     private final Map<String, Map<String, Integer>> callsByAction = new LinkedHashMap<>();
+    private final Map<String, List<Long>> directActionMs = new LinkedHashMap<>();
 
     Overhead(LocalAws aws, Stack stack, SampleEvents samples) {
         this.aws = aws;
@@ -97,11 +98,13 @@ final class Overhead {
         details.put("directMs", plain);
         details.put("phasesOfEachOrchestratedRunMs", phases);
         details.put("callsByAction", callsByAction);
+        details.put("directActionMs", directActionMs);
         List<Row> rows = new ArrayList<>();
         rows.add(Row.of("orchestration overhead", "instance finding", measured, baseline, "ms",
                 GOAL, "median of " + RUNS + " each, fresh victim per run; where the time goes"
                         + " (median run): " + phases.get(indexOfMedian(orchestrated))
-                        + spread(orchestrated, plain)));
+                        + "; the same actions called directly (median ms): "
+                        + medians(directActionMs) + spread(orchestrated, plain)));
         callsByAction.put("disable-access-key", direct.accessKeyCalls());
         for (Map.Entry<String, Map<String, Integer>> action : callsByAction.entrySet()) {
             Minimum minimum = MINIMUM.get(action.getKey());
@@ -124,8 +127,9 @@ final class Overhead {
         SampleEvents.put(aws, finding);
         DescribeExecutionResponse run = awaitFinished(arn);
         long millis = (System.nanoTime() - started) / 1_000_000;
+        Instant seen = Instant.now();
         requireContained(run, incident, victim);
-        Map<String, Long> phases = phases(arn, sent, run);
+        Map<String, Long> phases = phases(arn, sent, run, seen);
         CallCounter.unmute();
         return new Timed(millis, phases);
     }
@@ -161,7 +165,8 @@ final class Overhead {
     }
 
     /** Splits an orchestrated run by its execution history: where the time goes. */
-    private Map<String, Long> phases(String arn, Instant sent, DescribeExecutionResponse run) {
+    private Map<String, Long> phases(String arn, Instant sent, DescribeExecutionResponse run,
+            Instant seen) {
         Map<String, Long> phases = new LinkedHashMap<>();
         phases.put("PutEvents to execution start (EventBridge, SQS, triage)",
                 Duration.between(sent, run.startDate()).toMillis());
@@ -177,8 +182,8 @@ final class Overhead {
                         Long::sum);
             }
         }
-        phases.put("last state to SUCCEEDED seen", Duration.between(run.stopDate(),
-                Instant.now()).toMillis());
+        phases.put("execution end to seen by the poller", Duration.between(run.stopDate(),
+                seen).toMillis());
         return phases;
     }
 
@@ -233,15 +238,18 @@ final class Overhead {
             CallCounter.unmute();
             CallCounter.reset();
             accessKey.handle(state);
-            return CallCounter.snapshot();
+            return handlerCalls(CallCounter.snapshot());
         }
 
         private <T> T counted(String action, boolean countCalls,
                 java.util.function.Supplier<T> call) {
             CallCounter.reset();
+            long started = System.nanoTime();
             T result = call.get();
+            directActionMs.computeIfAbsent(action, ignored -> new ArrayList<>())
+                    .add((System.nanoTime() - started) / 1_000_000);
             if (countCalls) {
-                callsByAction.put(action, CallCounter.snapshot());
+                callsByAction.put(action, handlerCalls(CallCounter.snapshot()));
             }
             return result;
         }
@@ -260,6 +268,19 @@ final class Overhead {
     static double median(List<Long> values) {
         List<Long> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
+    }
+
+    /** Leaves out the calls the local worker makes meanwhile on its own threads. */
+    private static Map<String, Integer> handlerCalls(Map<String, Integer> calls) {
+        Map<String, Integer> kept = new LinkedHashMap<>(calls);
+        kept.keySet().removeIf(key -> key.startsWith("Sqs:") || key.startsWith("SFN:"));
+        return kept;
+    }
+
+    private static Map<String, Long> medians(Map<String, List<Long>> values) {
+        Map<String, Long> medians = new LinkedHashMap<>();
+        values.forEach((key, list) -> medians.put(key, (long) median(list)));
+        return medians;
     }
 
     private static int indexOfMedian(List<Long> values) {
