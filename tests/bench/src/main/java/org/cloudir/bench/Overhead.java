@@ -49,10 +49,12 @@ final class Overhead {
      */
     static final Map<String, Minimum> MINIMUM = Map.of(
             "triage", new Minimum(1, "StartExecution"),
-            "snapshot-volumes", new Minimum(4, "read instance, find earlier snapshots (the"
-                    + " idempotency check), CreateSnapshots, re-read snapshots"),
-            "isolate-instance", new Minimum(7, "read instance, find isolation group, tag and"
-                    + " move the ENI, set termination protection, re-read ENI and attribute"),
+            "snapshot-volumes", new Minimum(6, "read instance, find earlier snapshots (the"
+                    + " idempotency check), CreateSnapshots, one device tag per volume (values"
+                    + " differ), re-read snapshots"),
+            "isolate-instance", new Minimum(7, "read instance, find isolation group (when it"
+                    + " exists), tag and move the ENI, set termination protection, re-read ENI"
+                    + " and attribute"),
             "disable-access-key", new Minimum(4, "read user tags, list keys, update key,"
                     + " re-list keys"),
             "record-incident", new Minimum(3, "one conditional write per action result and"

@@ -15,7 +15,6 @@ import java.util.Random;
 import java.util.Set;
 import org.cloudir.core.Json;
 import org.cloudir.core.triage.Triage;
-import org.cloudir.local.EmulatorChecks;
 import org.cloudir.local.LocalAws;
 import org.cloudir.local.SampleEvents;
 import org.cloudir.local.Stack;
@@ -37,11 +36,13 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 final class Storm {
     static final List<Integer> SIZES = List.of(10, 100, 1000);
-    private static final Duration WAIT = Duration.ofMinutes(6);
+    private static final Duration WAIT = Duration.ofMinutes(8);
+    private static final String INCIDENT_TAG = "ir:incident-id";
 
     /** One storm's figures. */
     record Result(int deliveries, int distinct, long wallMs, int executionsStarted,
             int expectedExecutions, int duplicateActions, int awsCalls,
+            Map<String, Long> phasesMs, Map<String, Long> emulator,
             Map<String, Integer> calls) {
     }
 
@@ -73,7 +74,9 @@ final class Storm {
                 full.wallMs() / 1000.0 / (full.expectedExecutions()),
                 Row.format(full.wallMs() / 1000.0) + " s until all contained",
                 full.expectedExecutions() + " incidents", "", null,
-                "s per incident; " + full.awsCalls() + " AWS calls (SQS polling excluded)"));
+                "s per incident; " + full.awsCalls() + " AWS calls (SQS polling excluded);"
+                        + " ms after the first PutEvents: " + full.phasesMs()
+                        + "; emulator at the end: " + full.emulator()));
         rows.add(new Row("storm", "executions started", full.executionsStarted(),
                 full.executionsStarted() + " started", full.expectedExecutions() + " expected",
                 "= " + full.expectedExecutions(),
@@ -128,14 +131,15 @@ final class Storm {
             }
         }
         CallCounter.mute();
-        awaitContained(incidents.keySet());
+        Map<String, Long> phases = awaitContained(incidents.keySet(), started);
         long wallMs = (System.nanoTime() - started) / 1_000_000;
         Map<String, Integer> calls = CallCounter.snapshot();
 
         Set<String> started2 = executionNames();
         started2.removeAll(before);
         return new Result(deliveries, distinct, wallMs, started2.size(), distinct + 1,
-                duplicates(incidents), CallCounter.total(calls), calls);
+                duplicates(incidents), CallCounter.total(calls), phases, snapshotFilterCost(),
+                calls);
     }
 
     private List<Instance> launch(int count) {
@@ -176,7 +180,9 @@ final class Storm {
         return stack.stateMachineArn("ContainmentStateMachine");
     }
 
-    private void awaitContained(Set<String> incidentIds) {
+    /** Waits for containment; returns when all runs had started, triage was done, all ended. */
+    private Map<String, Long> awaitContained(Set<String> incidentIds, long startedNanos) {
+        Map<String, Long> phases = new LinkedHashMap<>();
         Instant deadline = Instant.now().plus(WAIT);
         String intake = stack.queueUrl("TriageQueue");
         while (Instant.now().isBefore(deadline)) {
@@ -193,10 +199,21 @@ final class Storm {
             if (!failed.isEmpty()) {
                 throw new IllegalStateException("storm executions did not succeed: " + failed);
             }
-            if (done == incidentIds.size() && queueEmpty(intake)) {
-                return;
+            long elapsed = (System.nanoTime() - startedNanos) / 1_000_000;
+            if (incidentIds.stream().allMatch(status::containsKey)) {
+                phases.putIfAbsent("allExecutionsStarted", elapsed);
             }
-            Bench.sleep(100);
+            boolean drained = queueEmpty(intake);
+            if (drained) {
+                phases.putIfAbsent("intakeQueueDrained", elapsed);
+            }
+            if (done == incidentIds.size()) {
+                phases.putIfAbsent("allContained", elapsed);
+            }
+            if (done == incidentIds.size() && drained) {
+                return phases;
+            }
+            Bench.sleep(250);
         }
         throw new IllegalStateException("storm of " + incidentIds.size()
                 + " incidents not contained within " + WAIT);
@@ -213,11 +230,19 @@ final class Storm {
 
     /** Counts actions done twice: extra action entries in the table, extra snapshots. */
     private int duplicates(Map<String, String> incidents) {
-        EmulatorChecks checks = new EmulatorChecks(aws);
         String table = stack.tableName("IncidentTable");
         int duplicates = 0;
+        // One read of every evidence snapshot: the emulator filters snapshots slowly.
+        Map<String, Integer> snapshotsPerVolume = new HashMap<>();
+        aws.ec2.describeSnapshotsPaginator(r -> r.ownerIds("self")
+                        .filters(f -> f.name("tag-key").values(INCIDENT_TAG)))
+                .snapshots().forEach(snapshot -> snapshot.tags().stream()
+                        .filter(tag -> INCIDENT_TAG.equals(tag.key()))
+                        .filter(tag -> incidents.containsKey(tag.value()))
+                        .forEach(tag -> snapshotsPerVolume.merge(tag.value() + "/"
+                                + snapshot.volumeId(), 1, Integer::sum)));
+        duplicates += snapshotsPerVolume.values().stream().mapToInt(n -> n - 1).sum();
         for (String incidentId : incidents.keySet()) {
-            duplicates += Math.max(0, checks.snapshotsOf(incidentId).size() - 2);
             Map<String, Integer> perAction = new HashMap<>();
             for (Map<String, AttributeValue> item : aws.dynamoDb.queryPaginator(r -> r
                     .tableName(table)
@@ -233,5 +258,16 @@ final class Storm {
             duplicates += perAction.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
         }
         return duplicates;
+    }
+
+    /** Times one tag-filtered DescribeSnapshots, the call the emulator answers slowest. */
+    private Map<String, Long> snapshotFilterCost() {
+        long started = System.nanoTime();
+        aws.ec2.describeSnapshots(r -> r.ownerIds("self")
+                .filters(f -> f.name("tag:" + INCIDENT_TAG).values("none")));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        long count = aws.ec2.describeSnapshotsPaginator(r -> r.maxResults(1000)).snapshots()
+                .stream().count();
+        return Map.of("describeSnapshotsByTagMs", millis, "snapshotsInEmulator", count);
     }
 }
