@@ -289,7 +289,10 @@ def test_apply_and_remove_are_inverse():
 
     corrections.remove_all()
     before = snapshot()
-    assert corrections.apply_all({}) == [corrections.PRIMARY_ENI_GROUPS]
+    assert corrections.apply_all({}) == [
+        corrections.PRIMARY_ENI_GROUPS,
+        corrections.POLICY_CONDITIONS_SCOPE,
+    ]
     assert all(a is not b for a, b in zip(before, snapshot()))
     corrections.remove_all()
     assert snapshot() == before
@@ -298,10 +301,11 @@ def test_apply_and_remove_are_inverse():
 
 def test_environment_switches():
     name = corrections.PRIMARY_ENI_GROUPS
-    assert [c.name for c in corrections.selected({})] == [name]
+    every = [name, corrections.POLICY_CONDITIONS_SCOPE]
+    assert [c.name for c in corrections.selected({})] == every
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
-    assert corrections.selected({corrections.ENV_SKIP: name}) == []
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == every[1:]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == every
     with pytest.raises(ValueError):
         corrections.selected({corrections.ENV_SKIP: "no_such_correction"})
 
@@ -309,3 +313,67 @@ def test_environment_switches():
 def test_every_correction_says_what_it_restores():
     for correction in corrections.CORRECTIONS:
         assert correction.name and correction.restores
+
+
+# --------------------------------------------------------------------------------------------
+# policy_conditions_scope
+# --------------------------------------------------------------------------------------------
+
+DENY_INSECURE_TRANSPORT = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::evidence", "arn:aws:s3:::evidence/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+  }]
+}"""
+
+
+@pytest.fixture
+def conditions_corrected():
+    corrections.apply(corrections.POLICY_CONDITIONS_SCOPE)
+    yield
+    corrections.remove(corrections.POLICY_CONDITIONS_SCOPE)
+
+
+def _evidence_bucket():
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="evidence")
+    s3.put_object(Bucket="evidence", Key="incidents/x/finding.json", Body=b"{}")
+    s3.put_bucket_policy(Bucket="evidence", Policy=DENY_INSECURE_TRANSPORT)
+    return s3
+
+
+def test_https_request_passes_an_insecure_transport_deny_with_the_correction(
+    conditions_corrected,
+):
+    with mock_aws():
+        s3 = _evidence_bucket()
+
+        body = s3.get_object(Bucket="evidence", Key="incidents/x/finding.json")["Body"].read()
+
+        assert body == b"{}"
+
+
+def test_https_request_is_refused_by_an_unmet_deny_condition_without_the_correction(
+    uncorrected,
+):
+    with mock_aws():
+        s3 = _evidence_bucket()
+
+        with pytest.raises(ClientError) as refused:
+            s3.get_object(Bucket="evidence", Key="incidents/x/finding.json")
+
+        assert refused.value.response["Error"]["Code"] in ("403", "AccessDenied")
+
+
+def test_unconditional_deny_still_refuses_with_the_correction(conditions_corrected):
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="evidence")
+        s3.put_object(Bucket="evidence", Key="k", Body=b"x")
+        s3.put_bucket_policy(Bucket="evidence", Policy=DENY_INSECURE_TRANSPORT.replace(
+            ',\n    "Condition": {"Bool": {"aws:SecureTransport": "false"}}', ""))
+
+        with pytest.raises(ClientError):
+            s3.get_object(Bucket="evidence", Key="k")
