@@ -76,10 +76,10 @@ public final class Drill {
             SampleEvents samples = new SampleEvents(repositoryRoot);
             Triage triage = new Triage(Clock.systemUTC(), false);
 
-            ObjectNode instanceFinding = fresh(samples.load("guardduty-ec2-backdoor.json",
-                    victim.placeholders()));
-            ObjectNode keyFinding = fresh(samples.load("guardduty-iam-malicious-ip.json",
-                    victim.placeholders()));
+            ObjectNode instanceFinding = SampleEvents.fresh(samples.load(
+                    "guardduty-ec2-backdoor.json", victim.placeholders()));
+            ObjectNode keyFinding = SampleEvents.fresh(samples.load(
+                    "guardduty-iam-malicious-ip.json", victim.placeholders()));
             String notifications = EvidenceChecks.subscribeQueue(aws,
                     stack.topicArn("IncidentNotificationTopic"), "drill-notifications");
             Incident instanceIncident = triage.triage(Json.write(instanceFinding));
@@ -168,22 +168,6 @@ public final class Drill {
         List<Path> saved = evidence.saveReport(incident.incidentId(),
                 reports.resolve(incident.incidentId()));
         incidentReports.add(saved.get(0));
-    }
-
-    /**
-     * Moves the sample finding's times to just now, as a live finding would have them, so the
-     * report's time to triage and to contain are meaningful.
-     */
-    private static ObjectNode fresh(ObjectNode event) {
-        Instant now = Instant.now();
-        ObjectNode detail = (ObjectNode) event.path("detail");
-        ObjectNode service = (ObjectNode) detail.path("service");
-        service.put("eventFirstSeen", now.minusSeconds(600).toString());
-        service.put("eventLastSeen", now.minusSeconds(5).toString());
-        detail.put("createdAt", now.minusSeconds(300).toString());
-        detail.put("updatedAt", now.minusSeconds(2).toString());
-        event.put("time", now.toString());
-        return event;
     }
 
     /**

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.ObjectLockConfiguration;
 import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -176,13 +177,24 @@ public final class LocalDeployment {
         if (retention.isEmpty()) {
             return;
         }
-        aws.s3.putObjectLockConfiguration(request -> request.bucket(bucket)
-                .objectLockConfiguration(lock -> lock
-                        .objectLockEnabled(String.valueOf(configuration.get("ObjectLockEnabled")))
-                        .rule(rule -> rule.defaultRetention(days -> days
-                                .mode(String.valueOf(retention.get("Mode")))
-                                .days(Integer.parseInt(String.valueOf(
-                                        retention.get("Days"))))))));
+        ObjectLockConfiguration wanted = ObjectLockConfiguration.builder()
+                .objectLockEnabled(String.valueOf(configuration.get("ObjectLockEnabled")))
+                .rule(rule -> rule.defaultRetention(days -> days
+                        .mode(String.valueOf(retention.get("Mode")))
+                        .days(Integer.parseInt(String.valueOf(retention.get("Days"))))))
+                .build();
+        ObjectLockConfiguration current = aws.s3.getObjectLockConfiguration(request -> request
+                .bucket(bucket)).objectLockConfiguration();
+        // moto refuses to change the lock of a bucket that holds objects (AWS allows it), so
+        // an earlier drill's bucket is only touched when the template changed its retention.
+        if (current == null || current.rule() == null
+                || !wanted.rule().defaultRetention().mode().equals(
+                        current.rule().defaultRetention().mode())
+                || !wanted.rule().defaultRetention().days().equals(
+                        current.rule().defaultRetention().days())) {
+            aws.s3.putObjectLockConfiguration(request -> request.bucket(bucket)
+                    .objectLockConfiguration(wanted));
+        }
     }
 
     private void applyProtection(String bucket, Map<String, Object> properties) {

@@ -99,7 +99,7 @@ public final class ReportBuilder {
                     "every action verified by re-reading the resource"));
         }
         entries.add(new TimelineEntry(in.now(), "report", "Report written",
-                in.manifest().items().size() + " evidence objects in the manifest"));
+                in.manifest().items().size() + " evidence objects hashed, then the report"));
         // A stable sort keeps same-instant entries in the order they happened.
         entries.sort(Comparator.comparing(TimelineEntry::at));
         return entries;
