@@ -51,7 +51,8 @@ class EvidenceAndReportTest {
         checks = new EvidenceChecks(aws, bucket, stack.tableName("IncidentTable"));
         String queue = EvidenceChecks.subscribeQueue(aws,
                 stack.topicArn("IncidentNotificationTopic"), "test-notifications");
-        Victim victim = new VictimSeeder(aws, "evidence-test").ensure("evidence-user");
+        Victim victim = new VictimSeeder(aws, "evidence-" + System.currentTimeMillis())
+                .ensure("evidence-user");
         JsonNode finding = SampleEvents.fresh(new SampleEvents(Emulator.repositoryRoot())
                 .load("guardduty-ec2-backdoor.json", victim.placeholders()));
         incident = new Triage(Clock.systemUTC(), false).triage(Json.write(finding));
