@@ -2,7 +2,9 @@ package org.cloudir.evidence;
 
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.Env;
+import org.cloudir.core.evidence.ActivityLookup;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -19,6 +21,19 @@ public record EvidenceClients(S3Client s3, SnsClient sns, Ec2Client ec2, IamClie
                 AwsClients.configure(SnsClient.builder(), env).build(),
                 AwsClients.configure(Ec2Client.builder(), env).build(),
                 AwsClients.configure(IamClient.builder(), env).region(Region.AWS_GLOBAL).build());
+    }
+
+    /**
+     * Chooses CloudTrail in AWS; the local emulator has no LookupEvents, so there the lookup
+     * finds nothing and says why.
+     */
+    public static ActivityLookup activityLookup(Env env) {
+        if (env.get(AwsClients.ENDPOINT_VARIABLE).isPresent()) {
+            return new UnavailableActivityLookup("CloudTrail LookupEvents is not available in"
+                    + " the local emulator");
+        }
+        return new CloudTrailActivityLookup(
+                AwsClients.configure(CloudTrailClient.builder(), env).build());
     }
 
     /** Returns an S3 client configured as {@link #create} configures it. */

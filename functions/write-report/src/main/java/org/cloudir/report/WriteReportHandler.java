@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ import org.cloudir.aws.AwsErrors;
 import org.cloudir.aws.Env;
 import org.cloudir.core.Json;
 import org.cloudir.core.Log;
+import org.cloudir.core.evidence.ActivityLookup;
+import org.cloudir.core.evidence.ActivityQuery;
 import org.cloudir.core.evidence.ActivityTrail;
 import org.cloudir.core.evidence.EvidenceItem;
 import org.cloudir.core.evidence.Manifest;
@@ -38,18 +41,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Runs the post-incident step: stores the resource as it is after containment and the action
- * records, builds the report (Markdown, JSON, timeline SVG) from the incident table and the
- * manifest, adds it all to the manifest, records the manifest's SHA-256 on the incident, and
- * tells people how the incident ended.
+ * Runs the post-incident step: stores the resource as it is after containment, the action
+ * records and the API activity around the finding (CloudTrail, searched only now so it never
+ * delays containment), builds the report (Markdown, JSON, timeline SVG) from the incident
+ * table and the manifest, adds it all to the manifest, records the manifest's SHA-256 on the
+ * incident, and tells people how the incident ended.
  */
 public final class WriteReportHandler implements RequestStreamHandler {
     static final String TIMELINE = "timeline.svg";
+    /** API activity is searched this long before the activity was first seen and after. */
+    static final Duration ACTIVITY_MARGIN = Duration.ofHours(1);
 
     private final Log log = Log.forClass(WriteReportHandler.class);
     private final EvidenceStore store;
     private final ResourceDescriber describer;
     private final Notifier notifier;
+    private final ActivityLookup activity;
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final Clock clock;
@@ -61,16 +68,17 @@ public final class WriteReportHandler implements RequestStreamHandler {
 
     public WriteReportHandler(Env env) {
         this(EvidenceClients.create(env),
-                AwsClients.configure(DynamoDbClient.builder(), env).build(), env,
-                Clock.systemUTC());
+                AwsClients.configure(DynamoDbClient.builder(), env).build(),
+                EvidenceClients.activityLookup(env), env, Clock.systemUTC());
     }
 
-    public WriteReportHandler(EvidenceClients clients, DynamoDbClient dynamoDb, Env env,
-            Clock clock) {
+    public WriteReportHandler(EvidenceClients clients, DynamoDbClient dynamoDb,
+            ActivityLookup activity, Env env, Clock clock) {
         this.store = new EvidenceStore(clients.s3(), env.require("EVIDENCE_BUCKET"), clock);
         this.describer = new ResourceDescriber(clients.ec2(), clients.iam());
         this.notifier = new Notifier(clients.sns(), env.require("NOTIFICATION_TOPIC_ARN"));
         this.dynamoDb = dynamoDb;
+        this.activity = activity;
         this.table = env.require("INCIDENT_TABLE");
         this.clock = clock;
     }
@@ -96,10 +104,13 @@ public final class WriteReportHandler implements RequestStreamHandler {
                 describer.describe(incident.resource())), now);
         manifest = manifest.with(store.putJson(id, "actions.json", "actions",
                 Map.of("actions", record.actions(), "failures", record.failures())), now);
+        ActivityTrail trail = activity.lookUp(ActivityQuery.around(incident, ACTIVITY_MARGIN));
+        manifest = manifest.with(store.putJson(id, "activity/api-events.json", "api-activity",
+                trail), now);
 
         IncidentReport report = ReportBuilder.build(new ReportInput(incident, record.status(),
                 record.findingIds(), record.actions(), record.failures(), manifest,
-                activity(id), ResourceDescriber.exposures(before), collectedAt(state), now));
+                trail, ResourceDescriber.exposures(before), collectedAt(state), now));
         List<String> reportKeys = new ArrayList<>();
         for (EvidenceItem item : List.of(
                 store.putJson(id, "report/report.json", "report-json", report),
@@ -159,14 +170,6 @@ public final class WriteReportHandler implements RequestStreamHandler {
                         ":bucket", AttributeValue.fromS(store.bucket()),
                         ":report", AttributeValue.fromS(reportKey),
                         ":now", AttributeValue.fromS(clock.instant().toString())))));
-    }
-
-    private ActivityTrail activity(String incidentId) {
-        Map<String, Object> stored = readJson(Manifest.prefixFor(incidentId)
-                + "activity/api-events.json");
-        return stored.isEmpty()
-                ? ActivityTrail.unavailable("none", "no activity evidence was collected")
-                : Json.convert(stored, ActivityTrail.class);
     }
 
     @SuppressWarnings("unchecked")

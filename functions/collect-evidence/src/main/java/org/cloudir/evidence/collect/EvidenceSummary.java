@@ -8,6 +8,5 @@ import java.time.Instant;
  * @param alreadyCollected true when an earlier attempt had stored the evidence already
  */
 public record EvidenceSummary(String incidentId, String bucket, String manifestKey,
-        int objects, Instant collectedAt, String activitySource, boolean activityAvailable,
-        String activityNote, boolean alreadyCollected) {
+        int objects, Instant collectedAt, boolean alreadyCollected) {
 }

@@ -85,7 +85,7 @@ public final class ReportBuilder {
                 "incident " + in.incident().incidentId() + ", playbook "
                         + in.incident().playbook().wireName()));
         in.evidenceCollectedAt().ifPresent(at -> entries.add(new TimelineEntry(at, "evidence",
-                "Evidence collected", "finding, resource description, API activity")));
+                "Evidence collected", "finding and resource description, before any change")));
         for (ReportAction action : actions) {
             entries.add(new TimelineEntry(action.startedAt(), "action",
                     "Action " + action.action(), action.outcome() + ": " + action.summary()));

@@ -1,4 +1,4 @@
-package org.cloudir.evidence.collect;
+package org.cloudir.evidence;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package org.cloudir.evidence.collect;
+package org.cloudir.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.cloudir.evidence.collect;
+package org.cloudir.evidence;
 
 import org.cloudir.core.evidence.ActivityLookup;
 import org.cloudir.core.evidence.ActivityQuery;
