@@ -2,6 +2,7 @@ package org.cloudir.core.report;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +54,8 @@ public final class TimelineSvg {
         svg.append("  <g class=\"step\" data-step=\"").append(step).append("\" data-kind=\"")
                 .append(xml(entry.kind())).append("\">\n")
                 .append("    <text x=\"20\" y=\"").append(y + 5).append("\" font-size=\"12\">")
-                .append(xml(entry.at().toString())).append("</text>\n")
+                .append(xml(entry.at().truncatedTo(ChronoUnit.MILLIS).toString()))
+                .append("</text>\n")
                 .append("    <text x=\"20\" y=\"").append(y + 21)
                 .append("\" font-size=\"11\" fill=\"#566573\">")
                 .append(xml(offset(first, entry.at()))).append("</text>\n")
