@@ -19,14 +19,14 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * entry "incident" holds the summary; "action#START#NAME", "finding#ID#COUNT" and
  * "failure#HASH" entries form the audit trail and are only ever added, never overwritten.
  */
-final class IncidentTable {
+public final class IncidentTable {
     static final String SUMMARY_ENTRY = "incident";
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
     private final Clock clock;
 
-    IncidentTable(DynamoDbClient dynamoDb, String tableName, Clock clock) {
+    public IncidentTable(DynamoDbClient dynamoDb, String tableName, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.clock = clock;
@@ -72,6 +72,24 @@ final class IncidentTable {
         item.put("recordedAt", s(clock.instant().toString()));
         item.put("finding", s(Json.write(finding)));
         return putIfAbsent(item);
+    }
+
+    /**
+     * Joins a repeated or updated finding to an incident whose response already runs or ran:
+     * its own timeline entry, and its id added to the summary's set. Returns false when this
+     * occurrence had been recorded already.
+     */
+    public boolean joinFinding(Incident incident) {
+        boolean added = appendFinding(incident);
+        AwsErrors.run("UpdateItem " + tableName, () -> dynamoDb.updateItem(request -> request
+                .tableName(tableName)
+                .key(Map.of("incidentId", s(incident.incidentId()), "entry", s(SUMMARY_ENTRY)))
+                .updateExpression("SET updatedAt = :now ADD findingIds :findingIds")
+                .expressionAttributeValues(Map.of(
+                        ":now", s(clock.instant().toString()),
+                        ":findingIds", AttributeValue.fromSs(
+                                List.of(incident.finding().id()))))));
+        return added;
     }
 
     /** Returns false when the same failure had been written already. */

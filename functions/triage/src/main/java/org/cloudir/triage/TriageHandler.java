@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.AwsErrors;
 import org.cloudir.aws.Env;
@@ -17,7 +18,9 @@ import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.ResponderException;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.triage.Triage;
+import org.cloudir.record.IncidentTable;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 
@@ -33,6 +36,7 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private final SfnClient sfn;
     private final Triage triage;
     private final String stateMachineArn;
+    private final Optional<IncidentTable> incidents;
 
     /** Creates the handler Lambda runs, with clients built from the environment. */
     public TriageHandler() {
@@ -40,13 +44,28 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     public TriageHandler(Env env) {
-        this(AwsClients.configure(SfnClient.builder(), env).build(), env, Clock.systemUTC());
+        this(AwsClients.configure(SfnClient.builder(), env).build(),
+                env.get("INCIDENT_TABLE").isPresent()
+                        ? AwsClients.configure(DynamoDbClient.builder(), env).build() : null,
+                env, Clock.systemUTC());
     }
 
     public TriageHandler(SfnClient sfn, Env env, Clock clock) {
+        this(sfn, null, env, clock);
+    }
+
+    /**
+     * Creates the handler.
+     *
+     * @param dynamoDb the incident table's client, or null to leave repeated findings out of
+     *     the incident record (they are still logged)
+     */
+    public TriageHandler(SfnClient sfn, DynamoDbClient dynamoDb, Env env, Clock clock) {
         this.sfn = sfn;
         this.triage = new Triage(clock, env.flag("DRY_RUN"));
         this.stateMachineArn = env.require("STATE_MACHINE_ARN");
+        this.incidents = Optional.ofNullable(dynamoDb).map(client -> new IncidentTable(client,
+                env.require("INCIDENT_TABLE"), clock));
     }
 
     @Override
@@ -92,8 +111,10 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
                     "findingType", incident.finding().type(), "dryRun", incident.dryRun(),
                     "executionArn", executionArn);
         } catch (ExecutionAlreadyExistsException repeat) {
+            boolean recorded = incidents.map(table -> table.joinFinding(incident)).orElse(false);
             log.info("finding joins an incident already handled", "incidentId",
                     incident.incidentId(), "findingId", incident.finding().id(),
+                    "count", incident.finding().count(), "recorded", recorded,
                     "outcome", "ALREADY_HANDLED");
         }
         return true;

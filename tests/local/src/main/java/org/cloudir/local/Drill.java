@@ -17,6 +17,7 @@ import java.util.Map;
 import org.cloudir.core.Json;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.triage.Triage;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 
 /**
@@ -95,8 +96,9 @@ public final class Drill {
                     Executions.arn(machine, keyIncident.incidentId()), WAIT);
             int snapshotsBefore = new EmulatorChecks(aws)
                     .snapshotsOf(instanceIncident.incidentId()).size();
-            List<Check> repeat = deliverAgain(worker, executions, machine, instanceFinding,
-                    instanceIncident, snapshotsBefore);
+            List<Check> repeat = deliverAgain(worker, executions, machine,
+                    stack.tableName("IncidentTable"), instanceFinding, instanceIncident,
+                    snapshotsBefore);
 
             EmulatorChecks checks = new EmulatorChecks(aws);
             String table = stack.tableName("IncidentTable");
@@ -175,7 +177,7 @@ public final class Drill {
      * count, later updatedAt) and checks that no second execution or snapshot appeared.
      */
     private List<Check> deliverAgain(LocalWorker worker, Executions executions, String machine,
-            ObjectNode finding, Incident incident, int snapshotsBefore) {
+            String table, ObjectNode finding, Incident incident, int snapshotsBefore) {
         ObjectNode again = finding.deepCopy();
         ObjectNode detail = (ObjectNode) again.path("detail");
         ((ObjectNode) detail.path("service")).put("count", 2);
@@ -190,12 +192,32 @@ public final class Drill {
         sleep(500);
         long runs = executions.countNamed(machine, incident.incidentId());
         int snapshots = new EmulatorChecks(aws).snapshotsOf(incident.incidentId()).size();
+        String entry = "finding#" + incident.finding().id() + "#2";
+        boolean joined = awaitEntry(table, incident.incidentId(), entry);
         return List.of(
+                new Check("repeated finding joined the incident record", joined,
+                        joined ? "entry " + entry : "no entry " + entry),
                 new Check("repeat delivery triaged", worker.invocationCounts()
                         .get("TriageFunction") > triageRuns, "triage ran again"),
                 new Check("one execution for the incident", runs == 1, runs + " executions"),
                 new Check("no new snapshots", snapshots == snapshotsBefore,
                         snapshots + " snapshots (was " + snapshotsBefore + ")"));
+    }
+
+    /** Polls the incident table for an entry; triage writes it while handling the event. */
+    private boolean awaitEntry(String table, String incidentId, String entry) {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (Instant.now().isBefore(deadline)) {
+            boolean present = aws.dynamoDb.getItem(request -> request.tableName(table)
+                    .consistentRead(true)
+                    .key(Map.of("incidentId", AttributeValue.fromS(incidentId),
+                            "entry", AttributeValue.fromS(entry)))).hasItem();
+            if (present) {
+                return true;
+            }
+            sleep(200);
+        }
+        return false;
     }
 
     private static Check historyCheck(Executions executions, DescribeExecutionResponse run,
