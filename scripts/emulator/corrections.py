@@ -298,6 +298,62 @@ def _remove_task_failure_cause() -> None:
     _restore(TASK_FAILURE_CAUSE)
 
 
+# --------------------------------------------------------------------------------------------
+# policy_conditions_scope
+#
+# moto evaluates only the StringEquals condition operator and only the context keys it is
+# given; any other condition (Bool, IpAddress, ..., or a key such as aws:SecureTransport that
+# moto never supplies) is taken as holding. So a bucket policy with the usual "Deny s3:* when
+# aws:SecureTransport is false" statement makes moto refuse every request to the bucket.
+#
+# On AWS a statement applies only when all of its conditions hold, and over HTTPS (every SDK's
+# default) aws:SecureTransport is true, so that deny does not apply. The correction treats a
+# Deny statement whose condition moto cannot evaluate as not applying (NEUTRAL). Deny
+# statements without conditions or with conditions moto does evaluate, and all Allow
+# statements, are evaluated as before.
+# --------------------------------------------------------------------------------------------
+
+POLICY_CONDITIONS_SCOPE = "policy_conditions_scope"
+
+
+def _apply_policy_conditions_scope() -> None:
+    from moto.iam.access_control import IAMPolicyStatement, PermissionResult
+    from moto.iam.policy_conditions import CONDITION_OPERATIONS
+
+    original = IAMPolicyStatement.is_action_permitted
+
+    def unevaluable(conditions: Any, incoming: dict[str, str] | None) -> bool:
+        for operator, values in conditions.items():
+            if operator not in CONDITION_OPERATIONS:
+                return True
+            if any(key not in (incoming or {}) for key in values):
+                return True
+        return False
+
+    def is_action_permitted(
+        self: Any,
+        action: str,
+        resource: str = "*",
+        principal: str | None = None,
+        incoming_condition_values: dict[str, str] | None = None,
+    ) -> Any:
+        conditions = self._statement.get("Condition")
+        if (
+            self._statement.get("Effect") == "Deny"
+            and conditions
+            and unevaluable(conditions, incoming_condition_values)
+        ):
+            return PermissionResult.NEUTRAL
+        return original(self, action, resource, principal, incoming_condition_values)
+
+    _replace(POLICY_CONDITIONS_SCOPE, IAMPolicyStatement, "is_action_permitted",
+             is_action_permitted)
+
+
+def _remove_policy_conditions_scope() -> None:
+    _restore(POLICY_CONDITIONS_SCOPE)
+
+
 CORRECTIONS: tuple[Correction, ...] = (
     Correction(
         name=PRIMARY_ENI_GROUPS,
@@ -334,6 +390,15 @@ CORRECTIONS: tuple[Correction, ...] = (
         ),
         apply=_apply_task_failure_cause,
         remove=_remove_task_failure_cause,
+    ),
+    Correction(
+        name=POLICY_CONDITIONS_SCOPE,
+        restores=(
+            "A Deny statement applies only when its conditions hold: over HTTPS the "
+            "aws:SecureTransport=false deny of a bucket policy does not refuse requests."
+        ),
+        apply=_apply_policy_conditions_scope,
+        remove=_remove_policy_conditions_scope,
     ),
 )
 

@@ -295,6 +295,7 @@ def test_apply_and_remove_are_inverse():
         corrections.EVENT_PATTERN_OBJECT_ARRAYS,
         corrections.EVENT_TARGET_ACCOUNT,
         corrections.TASK_FAILURE_CAUSE,
+        corrections.POLICY_CONDITIONS_SCOPE,
     ]
     assert all(a is not b for a, b in zip(before, snapshot()))
     corrections.remove_all()
@@ -307,14 +308,11 @@ def test_environment_switches():
     arrays = corrections.EVENT_PATTERN_OBJECT_ARRAYS
     account = corrections.EVENT_TARGET_ACCOUNT
     cause = corrections.TASK_FAILURE_CAUSE
-    everything = [name, arrays, account, cause]
+    policy = corrections.POLICY_CONDITIONS_SCOPE
+    everything = [name, arrays, account, cause, policy]
     assert [c.name for c in corrections.selected({})] == everything
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == [
-        arrays,
-        account,
-        cause,
-    ]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == everything[1:]
     assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == everything
     with pytest.raises(ValueError):
         corrections.selected({corrections.ENV_SKIP: "no_such_correction"})
@@ -478,3 +476,67 @@ def test_task_failure_cause_reaches_the_engine():
         corrections.remove(corrections.TASK_FAILURE_CAUSE)
 
     assert calls == [("token-1", "org.example.Boom", '{"errorMessage":"x"}')]
+
+
+# --------------------------------------------------------------------------------------------
+# policy_conditions_scope
+# --------------------------------------------------------------------------------------------
+
+DENY_INSECURE_TRANSPORT = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::evidence", "arn:aws:s3:::evidence/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+  }]
+}"""
+
+
+@pytest.fixture
+def conditions_corrected():
+    corrections.apply(corrections.POLICY_CONDITIONS_SCOPE)
+    yield
+    corrections.remove(corrections.POLICY_CONDITIONS_SCOPE)
+
+
+def _evidence_bucket():
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="evidence")
+    s3.put_object(Bucket="evidence", Key="incidents/x/finding.json", Body=b"{}")
+    s3.put_bucket_policy(Bucket="evidence", Policy=DENY_INSECURE_TRANSPORT)
+    return s3
+
+
+def test_https_request_passes_an_insecure_transport_deny_with_the_correction(
+    conditions_corrected,
+):
+    with mock_aws():
+        s3 = _evidence_bucket()
+
+        body = s3.get_object(Bucket="evidence", Key="incidents/x/finding.json")["Body"].read()
+
+        assert body == b"{}"
+
+
+def test_https_request_is_refused_by_an_unmet_deny_condition_without_the_correction(
+    uncorrected,
+):
+    with mock_aws():
+        s3 = _evidence_bucket()
+
+        with pytest.raises(ClientError) as refused:
+            s3.get_object(Bucket="evidence", Key="incidents/x/finding.json")
+
+        assert refused.value.response["Error"]["Code"] in ("403", "AccessDenied")
+
+
+def test_unconditional_deny_still_refuses_with_the_correction(conditions_corrected):
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="evidence")
+        s3.put_object(Bucket="evidence", Key="k", Body=b"x")
+        s3.put_bucket_policy(Bucket="evidence", Policy=DENY_INSECURE_TRANSPORT.replace(
+            ',\n    "Condition": {"Bool": {"aws:SecureTransport": "false"}}', ""))
+
+        with pytest.raises(ClientError):
+            s3.get_object(Bucket="evidence", Key="k")

@@ -1,12 +1,14 @@
 package org.cloudir.record;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.cloudir.aws.AwsErrors;
 import org.cloudir.core.Hashes;
 import org.cloudir.core.Json;
 import org.cloudir.core.model.ActionResult;
+import org.cloudir.core.model.Finding;
 import org.cloudir.core.model.Incident;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -14,34 +16,80 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * Writes the incident table: partition key {@code incidentId}, sort key {@code entry}. The
- * entry "incident" holds the summary; "action#START#NAME" and "failure#HASH" entries form the
- * audit trail and are only ever added, never overwritten.
+ * entry "incident" holds the summary; "action#START#NAME", "finding#ID#COUNT" and
+ * "failure#HASH" entries form the audit trail and are only ever added, never overwritten.
  */
-final class IncidentTable {
+public final class IncidentTable {
     static final String SUMMARY_ENTRY = "incident";
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
     private final Clock clock;
 
-    IncidentTable(DynamoDbClient dynamoDb, String tableName, Clock clock) {
+    public IncidentTable(DynamoDbClient dynamoDb, String tableName, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.clock = clock;
     }
 
-    /** Returns false when this action entry had been written already. */
-    boolean appendAction(ActionResult action) {
-        return putIfAbsent(Map.of(
-                "incidentId", s(action.incidentId()),
-                "entry", s("action#" + action.startedAt() + "#" + action.action()),
-                "action", s(action.action()),
-                "resourceId", s(String.valueOf(action.resourceId())),
-                "outcome", s(action.outcome().name()),
-                "summary", s(action.summary()),
-                "startedAt", s(action.startedAt().toString()),
-                "finishedAt", s(action.finishedAt().toString()),
-                "result", s(Json.write(action))));
+    /**
+     * Returns false when this action entry had been written already.
+     *
+     * @param actor "automation", or "person:NAME" when a person approved the action
+     * @param inputs what the action was asked to do, as JSON
+     */
+    boolean appendAction(ActionResult action, String actor, String inputs) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("incidentId", s(action.incidentId()));
+        item.put("entry", s("action#" + action.startedAt() + "#" + action.action()));
+        item.put("action", s(action.action()));
+        item.put("actor", s(actor));
+        item.put("inputs", s(inputs));
+        item.put("resourceId", s(String.valueOf(action.resourceId())));
+        item.put("outcome", s(action.outcome().name()));
+        item.put("summary", s(action.summary()));
+        item.put("startedAt", s(action.startedAt().toString()));
+        item.put("finishedAt", s(action.finishedAt().toString()));
+        item.put("result", s(Json.write(action)));
+        return putIfAbsent(item);
+    }
+
+    /**
+     * Adds the finding to the incident's timeline; returns false when this finding at this
+     * occurrence count had been recorded already. Each finding that joins an incident gets its
+     * own entry, so concurrent deliveries never overwrite each other.
+     */
+    boolean appendFinding(Incident incident) {
+        Finding finding = incident.finding();
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("incidentId", s(incident.incidentId()));
+        item.put("entry", s("finding#" + finding.id() + "#" + finding.count()));
+        item.put("findingId", s(finding.id()));
+        item.put("findingType", s(finding.type()));
+        item.put("severity", AttributeValue.fromN(Double.toString(finding.severity())));
+        item.put("count", AttributeValue.fromN(Integer.toString(finding.count())));
+        item.put("lastSeen", s(String.valueOf(finding.lastSeen())));
+        item.put("recordedAt", s(clock.instant().toString()));
+        item.put("finding", s(Json.write(finding)));
+        return putIfAbsent(item);
+    }
+
+    /**
+     * Joins a repeated or updated finding to an incident whose response already runs or ran:
+     * its own timeline entry, and its id added to the summary's set. Returns false when this
+     * occurrence had been recorded already.
+     */
+    public boolean joinFinding(Incident incident) {
+        boolean added = appendFinding(incident);
+        AwsErrors.run("UpdateItem " + tableName, () -> dynamoDb.updateItem(request -> request
+                .tableName(tableName)
+                .key(Map.of("incidentId", s(incident.incidentId()), "entry", s(SUMMARY_ENTRY)))
+                .updateExpression("SET updatedAt = :now ADD findingIds :findingIds")
+                .expressionAttributeValues(Map.of(
+                        ":now", s(clock.instant().toString()),
+                        ":findingIds", AttributeValue.fromSs(
+                                List.of(incident.finding().id()))))));
+        return added;
     }
 
     /** Returns false when the same failure had been written already. */

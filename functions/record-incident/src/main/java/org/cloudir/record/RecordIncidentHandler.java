@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.Env;
 import org.cloudir.core.Json;
@@ -19,8 +20,9 @@ import org.cloudir.core.triage.IncidentInput;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Appends what a response did to the incident's record in DynamoDB: the incident itself, each
- * action result found in the state, and the failure a Catch routed here. Every item is written
+ * Appends what a response did to the incident's record in DynamoDB: the incident itself, the
+ * finding that joined it, each action result found in the state (with its actor and inputs),
+ * and the failure a Catch routed here. Every item is written
  * conditionally, so a retried or repeated step never duplicates an entry.
  */
 public final class RecordIncidentHandler implements RequestStreamHandler {
@@ -55,9 +57,10 @@ public final class RecordIncidentHandler implements RequestStreamHandler {
         JsonNode error = state.path("error");
         IncidentStatus status = IncidentStatus.of(incident, actions, !error.isMissingNode());
 
-        int written = 0;
+        String actor = actor(state);
+        int written = table.appendFinding(incident) ? 1 : 0;
         for (ActionResult action : actions) {
-            written += table.appendAction(action) ? 1 : 0;
+            written += table.appendAction(action, actor, inputs(incident)) ? 1 : 0;
         }
         if (!error.isMissingNode()) {
             written += table.appendFailure(incident.incidentId(),
@@ -66,11 +69,27 @@ public final class RecordIncidentHandler implements RequestStreamHandler {
         table.upsertIncident(incident, status);
 
         RecordSummary summary = new RecordSummary(incident.incidentId(), status,
-                written, actions.size() + (error.isMissingNode() ? 0 : 1) - written);
+                written, 1 + actions.size() + (error.isMissingNode() ? 0 : 1) - written);
         log.info("incident recorded", "incidentId", incident.incidentId(),
                 "status", status, "written", summary.written(),
                 "alreadyRecorded", summary.alreadyRecorded());
         return summary;
+    }
+
+    /**
+     * Names who decided the actions: a person when the state carries an approval (an approval
+     * step stores {@code approval.approvedBy}), otherwise the automation itself.
+     */
+    static String actor(JsonNode state) {
+        String approver = state.path("approval").path("approvedBy").asText("");
+        return approver.isBlank() ? "automation" : "person:" + approver;
+    }
+
+    /** Returns what every action of this run was asked to do, as JSON. */
+    private static String inputs(Incident incident) {
+        return Json.write(Map.of("resource", incident.resource(),
+                "playbook", incident.playbook().wireName(), "dryRun", incident.dryRun(),
+                "findingId", incident.finding().id()));
     }
 
     /**

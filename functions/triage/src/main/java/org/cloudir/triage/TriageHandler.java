@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.AwsErrors;
 import org.cloudir.aws.Env;
@@ -22,6 +23,7 @@ import org.cloudir.core.model.Playbook;
 import org.cloudir.core.triage.Catalogue;
 import org.cloudir.core.triage.Triage;
 import org.cloudir.core.triage.TriageDecision;
+import org.cloudir.record.IncidentTable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -42,6 +44,7 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private final Triage triage;
     private final IncidentLedger ledger;
     private final String stateMachineArn;
+    private final Optional<IncidentTable> incidents;
 
     /** Creates the handler Lambda runs, with clients built from the environment. */
     public TriageHandler() {
@@ -49,12 +52,18 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     public TriageHandler(Env env) {
-        this(AwsClients.configure(SfnClient.builder(), env).build(), env, Clock.systemUTC());
+        this(AwsClients.configure(SfnClient.builder(), env).build(),
+                env.get("INCIDENT_TABLE").isPresent()
+                        ? AwsClients.configure(DynamoDbClient.builder(), env).build() : null,
+                env, Clock.systemUTC());
     }
 
     public TriageHandler(SfnClient sfn, Env env, Clock clock) {
-        this(sfn, AwsClients.configure(DynamoDbClient.builder(), env).build(), env, clock,
-                Catalogue.bundled());
+        this(sfn, AwsClients.configure(DynamoDbClient.builder(), env).build(), env, clock);
+    }
+
+    public TriageHandler(SfnClient sfn, DynamoDbClient dynamoDb, Env env, Clock clock) {
+        this(sfn, dynamoDb, env, clock, Catalogue.bundled());
     }
 
     public TriageHandler(SfnClient sfn, DynamoDbClient dynamoDb, Env env, Clock clock,
@@ -64,6 +73,8 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
         this.ledger = new IncidentLedger(dynamoDb, env.require("INCIDENT_TABLE"), clock,
                 catalogue.incidentWindow());
         this.stateMachineArn = env.require("STATE_MACHINE_ARN");
+        this.incidents = Optional.ofNullable(dynamoDb).map(client -> new IncidentTable(client,
+                env.require("INCIDENT_TABLE"), clock));
     }
 
     /**
@@ -193,8 +204,10 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
                     "findingType", incident.finding().type(), "dryRun", incident.dryRun(),
                     "executionArn", executionArn);
         } catch (ExecutionAlreadyExistsException repeat) {
+            boolean recorded = incidents.map(table -> table.joinFinding(incident)).orElse(false);
             log.info("finding joins a response already started", "incidentId",
                     incident.incidentId(), "findingId", incident.finding().id(),
+                    "count", incident.finding().count(), "recorded", recorded,
                     "execution", executionName, "outcome", "ALREADY_HANDLED");
         }
     }

@@ -9,7 +9,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -30,6 +32,8 @@ public final class LocalAws implements AutoCloseable {
     public final IamClient iam;
     public final DynamoDbClient dynamoDb;
     public final EventBridgeClient events;
+    public final S3Client s3;
+    public final SnsClient sns;
 
     public LocalAws(String endpoint) {
         if (!endpoint.startsWith("http://127.0.0.1:")
@@ -46,6 +50,8 @@ public final class LocalAws implements AutoCloseable {
                 .build();
         this.dynamoDb = AwsClients.configure(DynamoDbClient.builder(), env).build();
         this.events = AwsClients.configure(EventBridgeClient.builder(), env).build();
+        this.s3 = AwsClients.configure(S3Client.builder(), env).forcePathStyle(true).build();
+        this.sns = AwsClients.configure(SnsClient.builder(), env).build();
     }
 
     public String endpoint() {
@@ -68,5 +74,7 @@ public final class LocalAws implements AutoCloseable {
         iam.close();
         dynamoDb.close();
         events.close();
+        s3.close();
+        sns.close();
     }
 }

@@ -10,13 +10,17 @@ import org.cloudir.core.Json;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.ObjectLockConfiguration;
 import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates in the emulator what template.yaml creates in AWS, read from the template itself:
- * queues, tables, EventBridge rules with their targets, and state machines (localized, see
+ * queues, tables, buckets, topics, EventBridge rules with their targets, and state machines
+ * (localized, see
  * {@link AslLocalizer}). Every step is idempotent, so a second drill reuses the first's stack.
  */
 public final class LocalDeployment {
@@ -46,6 +50,8 @@ public final class LocalDeployment {
     private Stack deploy() {
         Map<String, String> queueUrls = createQueues();
         createTables();
+        Map<String, String> buckets = createBuckets();
+        Map<String, String> topics = createTopics();
         Map<String, FunctionSpec> functions = functions();
         Map<String, String> taskQueues = new LinkedHashMap<>();
         for (String function : functions.keySet()) {
@@ -54,7 +60,7 @@ public final class LocalDeployment {
         Map<String, String> stateMachines = createStateMachines(taskQueues);
         List<String> rules = createRules();
         return new Stack(queueUrls, stateMachines, rules, functions, taskQueues,
-                tableNames());
+                tableNames(), buckets, topics);
     }
 
     private Map<String, String> createQueues() {
@@ -124,6 +130,112 @@ public final class LocalDeployment {
                 // Created by an earlier drill in this emulator: keep its records.
             }
         }
+    }
+
+    /**
+     * Creates the template's buckets with their versioning, object lock, encryption, public
+     * access block and bucket policy; a bucket left by an earlier drill is kept with its data.
+     */
+    private Map<String, String> createBuckets() {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, Object>> bucket :
+                present("AWS::S3::Bucket").entrySet()) {
+            Map<String, Object> properties = props(bucket.getValue());
+            String name = ref(bucket.getKey());
+            boolean locked = Boolean.parseBoolean(String.valueOf(
+                    properties.getOrDefault("ObjectLockEnabled", "false")));
+            try {
+                aws.s3.createBucket(request -> request.bucket(name)
+                        .objectLockEnabledForBucket(locked));
+            } catch (BucketAlreadyOwnedByYouException | BucketAlreadyExistsException kept) {
+                // Created by an earlier drill in this emulator: keep its evidence.
+            }
+            Map<String, Object> versioning = Template.map(
+                    properties.get("VersioningConfiguration"));
+            if (versioning.containsKey("Status")) {
+                aws.s3.putBucketVersioning(request -> request.bucket(name)
+                        .versioningConfiguration(v -> v.status(
+                                String.valueOf(versioning.get("Status")))));
+            }
+            applyObjectLock(name, Template.map(resolver.resolve(
+                    properties.get("ObjectLockConfiguration"))));
+            applyProtection(name, properties);
+            names.put(bucket.getKey(), name);
+        }
+        for (Map<String, Object> policy : present("AWS::S3::BucketPolicy").values()) {
+            Map<String, Object> properties = props(policy);
+            String document = Json.write(resolver.resolve(properties.get("PolicyDocument")));
+            String bucket = resolver.resolveText(properties.get("Bucket"));
+            aws.s3.putBucketPolicy(request -> request.bucket(bucket).policy(document));
+        }
+        return names;
+    }
+
+    private void applyObjectLock(String bucket, Map<String, Object> configuration) {
+        Map<String, Object> retention = Template.map(Template.map(
+                configuration.get("Rule")).get("DefaultRetention"));
+        if (retention.isEmpty()) {
+            return;
+        }
+        ObjectLockConfiguration wanted = ObjectLockConfiguration.builder()
+                .objectLockEnabled(String.valueOf(configuration.get("ObjectLockEnabled")))
+                .rule(rule -> rule.defaultRetention(days -> days
+                        .mode(String.valueOf(retention.get("Mode")))
+                        .days(Integer.parseInt(String.valueOf(retention.get("Days"))))))
+                .build();
+        ObjectLockConfiguration current = aws.s3.getObjectLockConfiguration(request -> request
+                .bucket(bucket)).objectLockConfiguration();
+        // moto refuses to change the lock of a bucket that holds objects (AWS allows it), so
+        // an earlier drill's bucket is only touched when the template changed its retention.
+        if (current == null || current.rule() == null
+                || !wanted.rule().defaultRetention().mode().equals(
+                        current.rule().defaultRetention().mode())
+                || !wanted.rule().defaultRetention().days().equals(
+                        current.rule().defaultRetention().days())) {
+            aws.s3.putObjectLockConfiguration(request -> request.bucket(bucket)
+                    .objectLockConfiguration(wanted));
+        }
+    }
+
+    private void applyProtection(String bucket, Map<String, Object> properties) {
+        Map<String, Object> block = Template.map(
+                properties.get("PublicAccessBlockConfiguration"));
+        if (!block.isEmpty()) {
+            aws.s3.putPublicAccessBlock(request -> request.bucket(bucket)
+                    .publicAccessBlockConfiguration(config -> config
+                            .blockPublicAcls(flag(block, "BlockPublicAcls"))
+                            .blockPublicPolicy(flag(block, "BlockPublicPolicy"))
+                            .ignorePublicAcls(flag(block, "IgnorePublicAcls"))
+                            .restrictPublicBuckets(flag(block, "RestrictPublicBuckets"))));
+        }
+        for (Object rule : Template.list(Template.map(properties.get("BucketEncryption"))
+                .get("ServerSideEncryptionConfiguration"))) {
+            String algorithm = String.valueOf(Template.map(Template.map(rule)
+                    .get("ServerSideEncryptionByDefault")).get("SSEAlgorithm"));
+            aws.s3.putBucketEncryption(request -> request.bucket(bucket)
+                    .serverSideEncryptionConfiguration(config -> config.rules(r -> r
+                            .applyServerSideEncryptionByDefault(d -> d
+                                    .sseAlgorithm(algorithm)))));
+        }
+    }
+
+    private Map<String, String> createTopics() {
+        Map<String, String> arns = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, Object>> topic :
+                present("AWS::SNS::Topic").entrySet()) {
+            Map<String, Object> properties = props(topic.getValue());
+            Map<String, String> attributes = new LinkedHashMap<>();
+            if (properties.containsKey("DisplayName")) {
+                attributes.put("DisplayName", resolver.resolveText(properties.get("DisplayName")));
+            }
+            arns.put(topic.getKey(), aws.sns.createTopic(request -> request
+                    .name(topic.getKey()).attributes(attributes)).topicArn());
+        }
+        return arns;
+    }
+
+    private static boolean flag(Map<String, Object> values, String name) {
+        return Boolean.parseBoolean(String.valueOf(values.getOrDefault(name, "false")));
     }
 
     private Map<String, FunctionSpec> functions() {
@@ -256,14 +368,22 @@ public final class LocalDeployment {
                     .queueUrl();
             case "AWS::Serverless::StateMachine" -> "arn:aws:states:" + LocalAws.REGION + ":"
                     + LocalAws.ACCOUNT_ID + ":stateMachine:" + logicalId;
+            // Bucket names are global and lower case: the stack name keeps them apart.
+            case "AWS::S3::Bucket" -> (LocalAws.STACK_NAME + "-" + logicalId)
+                    .toLowerCase(java.util.Locale.ROOT);
+            case "AWS::SNS::Topic" -> "arn:aws:sns:" + LocalAws.REGION + ":"
+                    + LocalAws.ACCOUNT_ID + ":" + logicalId;
             default -> logicalId;
         };
     }
 
     private String getAtt(String logicalId, String attribute) {
         String type = template.typeOf(logicalId);
-        if (attribute.equals("QueueName")) {
+        if (attribute.equals("QueueName") || attribute.equals("TopicName")) {
             return logicalId;
+        }
+        if (type.equals("AWS::S3::Bucket") && attribute.equals("Arn")) {
+            return "arn:aws:s3:::" + ref(logicalId);
         }
         if (!attribute.equals("Arn")) {
             throw new UnsupportedOperationException("local mode cannot resolve !GetAtt "

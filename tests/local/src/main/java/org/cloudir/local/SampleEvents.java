@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import org.cloudir.core.Json;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
@@ -33,6 +34,22 @@ public final class SampleEvents {
             text = text.replace(placeholder.getKey(), placeholder.getValue());
         }
         return (ObjectNode) Json.parse(text, "events/" + file);
+    }
+
+    /**
+     * Moves a GuardDuty event's times to just now, as a live finding would have them, so time
+     * to triage and to contain are meaningful; returns the same event.
+     */
+    public static ObjectNode fresh(ObjectNode event) {
+        Instant now = Instant.now();
+        ObjectNode detail = (ObjectNode) event.path("detail");
+        ObjectNode service = (ObjectNode) detail.path("service");
+        service.put("eventFirstSeen", now.minusSeconds(600).toString());
+        service.put("eventLastSeen", now.minusSeconds(5).toString());
+        detail.put("createdAt", now.minusSeconds(300).toString());
+        detail.put("updatedAt", now.minusSeconds(2).toString());
+        event.put("time", now.toString());
+        return event;
     }
 
     /** Sends one event to the default bus; fails if EventBridge rejected it. */

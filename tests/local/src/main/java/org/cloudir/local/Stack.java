@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public record Stack(Map<String, String> queueUrls, Map<String, String> stateMachineArns,
         List<String> ruleNames, Map<String, FunctionSpec> functions,
-        Map<String, String> taskQueueUrls, Map<String, String> tableNames) {
+        Map<String, String> taskQueueUrls, Map<String, String> tableNames,
+        Map<String, String> bucketNames, Map<String, String> topicArns) {
 
     public String queueUrl(String logicalId) {
         return require(queueUrls, logicalId, "queue");
@@ -24,6 +25,14 @@ public record Stack(Map<String, String> queueUrls, Map<String, String> stateMach
 
     public String tableName(String logicalId) {
         return require(tableNames, logicalId, "table");
+    }
+
+    public String bucketName(String logicalId) {
+        return require(bucketNames, logicalId, "bucket");
+    }
+
+    public String topicArn(String logicalId) {
+        return require(topicArns, logicalId, "topic");
     }
 
     private static String require(Map<String, String> names, String logicalId, String kind) {
