@@ -28,12 +28,15 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 class ContainmentEndToEndTest {
     private static final Duration EXECUTION_TIMEOUT = Duration.ofSeconds(60);
-    private static final List<String> CONTAINED_INSTANCE = List.of("Route by resource type",
-            "Snapshot volumes", "Isolate instance", "Record containment", "Contained");
-    private static final List<String> CONTAINED_KEY = List.of("Route by resource type",
-            "Disable access key", "Record containment", "Contained");
-    private static final List<String> REFUSED_INSTANCE = List.of("Route by resource type",
-            "Snapshot volumes", "Record failure", "Containment failed");
+    private static final List<String> CONTAINED_INSTANCE = List.of("Collect evidence",
+            "Route by resource type", "Snapshot volumes", "Isolate instance",
+            "Record containment", "Write report", "Route by outcome", "Contained");
+    private static final List<String> CONTAINED_KEY = List.of("Collect evidence",
+            "Route by resource type", "Disable access key", "Record containment",
+            "Write report", "Route by outcome", "Contained");
+    private static final List<String> REFUSED_INSTANCE = List.of("Collect evidence",
+            "Route by resource type", "Snapshot volumes", "Record failure", "Write report",
+            "Route by outcome", "Containment failed");
 
     private static LocalHarness harness;
     private static EmulatorState state;

@@ -50,8 +50,9 @@ class FindingStormEmulatorTest {
 
                 assertThat(run.statusAsString()).isEqualTo("SUCCEEDED");
                 assertThat(new Executions(aws).statesEntered(run.executionArn()))
-                        .containsExactly("Route by resource type", "Snapshot volumes",
-                                "Isolate instance", "Record containment", "Contained");
+                        .containsExactly("Collect evidence", "Route by resource type",
+                                "Snapshot volumes", "Isolate instance", "Record containment",
+                                "Write report", "Route by outcome", "Contained");
             }
 
             List<ExecutionListItem> runs = TestSupport.executions(aws, machine).stream()

@@ -547,7 +547,8 @@ class HandlerIntegrationTest {
 
             recordHandler().handle(containment);
 
-            assertThat(before).hasSize(3);
+            // The incident, its two actions and the finding that opened it.
+            assertThat(before).hasSize(4);
             assertThat(entryKeys(incidentId(containment))).isEqualTo(before);
         }
     }
