@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  * isolation group (so established sessions end too), termination and stop protection go on,
  * shutdown from inside only stops it, and its instance profile is disassociated so stolen
  * role credentials cannot be refreshed. Each step's prior state is recorded (interface tags,
- * instance tags, the result's details) so {@link RestoreInstanceHandler} can undo it.
+ * instance tags, the result's details) so that recovery can undo it.
  */
 public final class IsolateInstanceHandler extends ActionHandler {
     static final String ACTION = "isolate-instance";

@@ -76,8 +76,12 @@ public final class SnapshotVolumesHandler extends ActionHandler {
             createSnapshots(incident, instanceId, devicesByVolume, missing)
                     .forEach(snapshot -> all.put(snapshot.volumeId(), snapshot));
         }
+        boolean untagged = all.values().stream()
+                .anyMatch(snapshot -> !Ec2Instances.tags(snapshot.tags())
+                        .containsKey(Tags.DEVICE));
+        tagDevices(all, devicesByVolume);
         List<String> verified = verify(incident, devicesByVolume, all);
-        Outcome outcome = missing.isEmpty() ? Outcome.ALREADY_DONE : Outcome.DONE;
+        Outcome outcome = missing.isEmpty() && !untagged ? Outcome.ALREADY_DONE : Outcome.DONE;
         String summary = missing.isEmpty()
                 ? "all " + all.size() + " volumes already snapshotted for this incident"
                 : "snapshotted " + missing.size() + " volumes";
@@ -138,14 +142,25 @@ public final class SnapshotVolumesHandler extends ActionHandler {
                                 .tagSpecifications(tags))).snapshotId());
             }
         }
-        List<Snapshot> snapshots = describe(created);
-        for (Snapshot snapshot : snapshots) {
+        return describe(created);
+    }
+
+    /**
+     * Tags each snapshot that lacks its device tag. Run on every snapshot of the incident, not
+     * only new ones, so a run that failed between creating and tagging is completed by a retry
+     * instead of failing its verification forever.
+     */
+    private void tagDevices(Map<String, Snapshot> snapshotsByVolume,
+            Map<String, String> devicesByVolume) {
+        for (Snapshot snapshot : snapshotsByVolume.values()) {
+            if (Ec2Instances.tags(snapshot.tags()).containsKey(Tags.DEVICE)) {
+                continue;
+            }
             String device = devicesByVolume.getOrDefault(snapshot.volumeId(), "unknown");
             AwsErrors.run("CreateTags", () -> ec2.createTags(request -> request
                     .resources(snapshot.snapshotId())
                     .tags(Tag.builder().key(Tags.DEVICE).value(device).build())));
         }
-        return snapshots;
     }
 
     private List<String> verify(Incident incident, Map<String, String> devicesByVolume,
