@@ -293,6 +293,7 @@ def test_apply_and_remove_are_inverse():
     assert corrections.apply_all({}) == [
         corrections.PRIMARY_ENI_GROUPS,
         corrections.EVENT_ACCOUNT_FIELD,
+        corrections.SNAPSHOT_KMS_KEY,
     ]
     assert all(a is not b for a, b in zip(before, snapshot()))
     corrections.remove_all()
@@ -303,10 +304,15 @@ def test_apply_and_remove_are_inverse():
 def test_environment_switches():
     name = corrections.PRIMARY_ENI_GROUPS
     other = corrections.EVENT_ACCOUNT_FIELD
-    assert [c.name for c in corrections.selected({})] == [name, other]
+    kms = corrections.SNAPSHOT_KMS_KEY
+    assert [c.name for c in corrections.selected({})] == [name, other, kms]
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == [other]
-    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [name, other]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == [other, kms]
+    assert [c.name for c in corrections.selected({corrections.ENV_SKIP: " "})] == [
+        name,
+        other,
+        kms,
+    ]
     with pytest.raises(ValueError):
         corrections.selected({corrections.ENV_SKIP: "no_such_correction"})
 
@@ -354,3 +360,38 @@ def test_delivered_events_carry_the_account():
 
     assert event["account"] == "123456789012"
     assert event["detail-type"] == "AWS API Call via CloudTrail"
+
+
+# ---- snapshot_kms_key ------------------------------------------------------------------------
+
+
+def _snapshot_of_encrypted_volume():
+    with mock_aws():
+        kms = boto3.client("kms", region_name=REGION)
+        ec2 = boto3.client("ec2", region_name=REGION)
+        key_arn = kms.create_key(Description="evidence")["KeyMetadata"]["Arn"]
+        volume = ec2.create_volume(
+            AvailabilityZone=REGION + "a", Size=8, Encrypted=True, KmsKeyId=key_arn
+        )["VolumeId"]
+        snapshot = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
+        described = ec2.describe_snapshots(SnapshotIds=[snapshot])["Snapshots"][0]
+        return key_arn, described
+
+
+def test_without_correction_snapshot_of_encrypted_volume_has_no_key():
+    corrections.remove(corrections.SNAPSHOT_KMS_KEY)
+
+    _, snapshot = _snapshot_of_encrypted_volume()
+
+    assert snapshot["Encrypted"] is True
+    assert "KmsKeyId" not in snapshot
+
+
+def test_snapshot_of_encrypted_volume_reports_the_volume_key():
+    corrections.apply(corrections.SNAPSHOT_KMS_KEY)
+    try:
+        key_arn, snapshot = _snapshot_of_encrypted_volume()
+    finally:
+        corrections.remove(corrections.SNAPSHOT_KMS_KEY)
+
+    assert snapshot["KmsKeyId"] == key_arn

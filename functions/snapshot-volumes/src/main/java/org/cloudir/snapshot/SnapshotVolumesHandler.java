@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cloudir.aws.ActionHandler;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.AwsErrors;
@@ -33,6 +34,7 @@ public final class SnapshotVolumesHandler extends ActionHandler {
     static final String ACTION = "snapshot-volumes";
 
     private final Ec2Client ec2;
+    private final Optional<ForensicsCopies> forensics;
 
     /** Creates the handler Lambda runs, with clients built from the environment. */
     public SnapshotVolumesHandler() {
@@ -46,6 +48,7 @@ public final class SnapshotVolumesHandler extends ActionHandler {
     public SnapshotVolumesHandler(Ec2Client ec2, Env env, Clock clock) {
         super(env, clock);
         this.ec2 = ec2;
+        this.forensics = ForensicsCopies.configured(ec2, env);
     }
 
     @Override
@@ -81,11 +84,19 @@ public final class SnapshotVolumesHandler extends ActionHandler {
                         .containsKey(Tags.DEVICE));
         tagDevices(all, devicesByVolume);
         List<String> verified = verify(incident, devicesByVolume, all);
+        Map<String, String> copies = Map.of();
+        if (forensics.isPresent()) {
+            copies = forensics.get().copyAndShare(incident, describe(all.values().stream()
+                    .map(Snapshot::snapshotId).toList()));
+            verified.addAll(forensics.get().verify(copies));
+        }
         Outcome outcome = missing.isEmpty() && !untagged ? Outcome.ALREADY_DONE : Outcome.DONE;
         String summary = missing.isEmpty()
                 ? "all " + all.size() + " volumes already snapshotted for this incident"
                 : "snapshotted " + missing.size() + " volumes";
-        return result(incident, outcome, summary, all, devicesByVolume, verified, started);
+        ActionResult result = result(incident, outcome, summary, all, devicesByVolume,
+                verified, started);
+        return copies.isEmpty() ? result : withCopies(result, copies);
     }
 
     private static Map<String, String> attachedVolumes(Instance instance) {
@@ -213,6 +224,16 @@ public final class SnapshotVolumesHandler extends ActionHandler {
                 outcome, summary,
                 Map.of("volumes", List.copyOf(devicesByVolume.keySet()), "snapshots", evidence),
                 verified, started, clock().instant());
+    }
+
+    private ActionResult withCopies(ActionResult result, Map<String, String> copies) {
+        Map<String, Object> details = new LinkedHashMap<>(result.details());
+        details.put("forensicsAccountId", forensics.orElseThrow().accountId());
+        details.put("forensicsCopies", copies);
+        return new ActionResult(result.action(), result.incidentId(), result.resourceId(),
+                result.outcome(), result.summary() + "; copied and shared " + copies.size()
+                        + " with the forensics account", details, result.verified(),
+                result.startedAt(), result.finishedAt());
     }
 
     private static Filter filter(String name, String value) {
