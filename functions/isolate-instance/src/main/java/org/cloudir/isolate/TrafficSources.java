@@ -73,6 +73,11 @@ final class TrafficSources {
         return true;
     }
 
+    void exitStandby(String instanceId, String groupName) {
+        AwsErrors.run("ExitStandby", () -> autoScaling.exitStandby(request -> request
+                .autoScalingGroupName(groupName).instanceIds(instanceId)));
+    }
+
     /** Returns every target group registration of the instance (draining ones excluded). */
     List<Registration> registrations(String instanceId) {
         List<Registration> found = new ArrayList<>();
