@@ -53,6 +53,20 @@ final class SessionDenyPolicy {
         return true;
     }
 
+    /** Attaches the policy to a role, revoking every session of it issued before the cutoff. */
+    boolean attachToRole(String roleName, String policyName, Instant cutoff) {
+        if (rolePolicy(roleName, policyName).isPresent()) {
+            return false;
+        }
+        AwsErrors.run("PutRolePolicy", () -> iam.putRolePolicy(request -> request
+                .roleName(roleName).policyName(policyName).policyDocument(document(cutoff))));
+        return true;
+    }
+
+    String verifyOnRole(String roleName, String policyName) {
+        return verify("IAM role " + roleName, policyName, rolePolicy(roleName, policyName));
+    }
+
     String verifyOnUser(String userName, String policyName) {
         return verify("IAM user " + userName, policyName, userPolicy(userName, policyName));
     }
@@ -76,6 +90,11 @@ final class SessionDenyPolicy {
     private Optional<String> userPolicy(String userName, String policyName) {
         return read(() -> iam.getUserPolicy(request -> request.userName(userName)
                 .policyName(policyName)).policyDocument(), "GetUserPolicy " + userName);
+    }
+
+    private Optional<String> rolePolicy(String roleName, String policyName) {
+        return read(() -> iam.getRolePolicy(request -> request.roleName(roleName)
+                .policyName(policyName)).policyDocument(), "GetRolePolicy " + roleName);
     }
 
     /** IAM returns policy documents URL-encoded; this returns the decoded JSON text. */

@@ -9,8 +9,10 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.cloudir.accesskey.DisableAccessKeyHandler;
+import org.cloudir.accesskey.RevokeRoleSessionsHandler;
 import org.cloudir.accesskey.RootCredentialsException;
 import org.cloudir.core.Json;
+import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.model.ActionResult;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.model.Outcome;
@@ -120,5 +122,60 @@ class CredentialRevocationTest {
 
         assertThat(harness.aws.iam.listUserPolicies(request -> request
                 .userName(victim.userName())).policyNames()).isEmpty();
+    }
+
+    /** A role whose sessions an AssumedRole finding names; revoked twice. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class RoleSessions {
+        private String roleName;
+        private ActionResult first;
+        private ActionResult second;
+
+        @BeforeAll
+        void revoke() {
+            roleName = "it-role-" + LocalHarness.shortRandom();
+            harness.aws.iam.createRole(request -> request.roleName(roleName)
+                    .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{"
+                            + "\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+                            + "\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"));
+            ObjectNode input = LocalHarness.input(keyIncident(harness.newVictim()));
+            input.put("roleName", roleName);
+            first = new RevokeRoleSessionsHandler(harness.aws.envFor(Map.of())).handle(input);
+            second = new RevokeRoleSessionsHandler(harness.aws.envFor(Map.of())).handle(input);
+        }
+
+        @Test
+        void attachesADenyAllPolicyForOlderSessionsToTheRole() {
+            String policyName = (String) first.details().get("sessionDenyPolicy");
+            String document = harness.aws.iam.getRolePolicy(request -> request
+                    .roleName(roleName).policyName(policyName)).policyDocument();
+
+            JsonNode statement = Json.parse(URLDecoder.decode(document,
+                    StandardCharsets.UTF_8), policyName).path("Statement").path(0);
+
+            assertThat(statement.path("Effect").asText()).isEqualTo("Deny");
+            assertThat(statement.path("Action").asText()).isEqualTo("*");
+            assertThat(statement.path("Condition").path("DateLessThan")
+                    .path("aws:TokenIssueTime").asText()).isNotBlank();
+        }
+
+        @Test
+        void repeatIsAlreadyDoneWithOnePolicy() {
+            assertThat(first.outcome()).isEqualTo(Outcome.DONE);
+            assertThat(second.outcome()).isEqualTo(Outcome.ALREADY_DONE);
+            assertThat(harness.aws.iam.listRolePolicies(request -> request.roleName(roleName))
+                    .policyNames()).hasSize(1);
+        }
+    }
+
+    @Test
+    void roleRevocationWithoutARoleNameFailsNamingTheField() {
+        ObjectNode input = LocalHarness.input(keyIncident(harness.newVictim()));
+
+        assertThatThrownBy(() -> new RevokeRoleSessionsHandler(harness.aws.envFor(Map.of()))
+                .handle(input))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("'roleName'");
     }
 }
