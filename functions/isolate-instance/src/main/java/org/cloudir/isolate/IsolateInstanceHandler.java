@@ -87,9 +87,9 @@ public final class IsolateInstanceHandler extends ActionHandler {
         String vpcId = requireVpc(instance);
         Plan plan = plan(instance, vpcId);
         if (dryRun) {
-            return result(incident, Outcome.DRY_RUN, "would take " + instanceId + " out of "
-                    + plan.describeSources() + " and move " + plan.interfaces().size()
-                    + " network interfaces into the isolation group of " + vpcId,
+            return result(incident, Outcome.DRY_RUN, "would move " + plan.interfaces().size()
+                    + " network interfaces into the isolation group of " + vpcId
+                    + plan.describeSources(),
                     plan, isolationGroups.find(vpcId).orElse("(to be created)"), List.of(),
                     started);
         }
@@ -102,7 +102,7 @@ public final class IsolateInstanceHandler extends ActionHandler {
         List<String> verified = verify(instanceId, plan, groupId);
         return result(incident, changed ? Outcome.DONE : Outcome.ALREADY_DONE,
                 changed ? "isolated " + plan.interfaces().size() + " network interfaces in "
-                        + groupId + " after taking it out of " + plan.describeSources()
+                        + groupId + plan.describeSources()
                         : "already isolated in " + groupId,
                 plan, groupId, verified, started);
     }
@@ -112,9 +112,14 @@ public final class IsolateInstanceHandler extends ActionHandler {
             Map<String, List<String>> original,
             Optional<GroupMembership> membership, List<Registration> registrations,
             Attributes attributes, Optional<String> profile) {
+        /** Names what the instance is taken out of first, or "" when it is in nothing. */
         String describeSources() {
-            return membership.map(m -> "Auto Scaling group " + m.groupName()).orElse("no Auto"
-                    + " Scaling group") + " and " + registrations.size() + " target groups";
+            List<String> sources = new ArrayList<>();
+            membership.ifPresent(m -> sources.add("Standby in " + m.groupName()));
+            if (!registrations.isEmpty()) {
+                sources.add("deregistered from " + registrations.size() + " target groups");
+            }
+            return sources.isEmpty() ? "" : " (" + String.join(", ", sources) + ")";
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.cloudir.aws.AwsErrors;
 import org.cloudir.aws.Env;
-import org.cloudir.core.TransientAwsException;
 import org.cloudir.core.VerificationFailedException;
 import org.cloudir.core.model.Incident;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -57,26 +56,32 @@ final class ForensicsCopies {
         return accountId;
     }
 
-    /** Copies and shares each snapshot; returns copy ids by source snapshot id. */
-    Map<String, String> copyAndShare(Incident incident, List<Snapshot> sources) {
-        List<String> pending = sources.stream()
-                .filter(snapshot -> snapshot.state() != SnapshotState.COMPLETED)
-                .map(Snapshot::snapshotId).toList();
-        if (!pending.isEmpty()) {
-            // EC2 copies only completed snapshots; the state machine's retrier calls again
-            // later, and the snapshots already taken are found by their tags, not retaken.
-            throw new TransientAwsException("snapshots " + pending + " of incident "
-                    + incident.incidentId() + " are not completed yet; the copy for forensics"
-                    + " account " + accountId + " waits for them");
-        }
+    /** What was copied (copy id by source id) and which sources were not completed yet. */
+    record Copies(Map<String, String> copies, List<String> pending, int created) {
+    }
+
+    /**
+     * Copies and shares each completed snapshot. EC2 copies only completed snapshots, and a
+     * large volume's snapshot can take hours, so pending ones are reported, not waited for:
+     * containment (isolation next) must never wait on the evidence copy. Calling again later
+     * copies the rest; copies already made are found by their tag.
+     */
+    Copies copyAndShare(Incident incident, List<Snapshot> sources) {
         Map<String, String> copies = new LinkedHashMap<>();
+        List<String> pending = new ArrayList<>();
+        int created = 0;
         for (Snapshot source : sources) {
-            String copyId = existingCopy(source.snapshotId())
-                    .orElseGet(() -> copy(incident, source));
+            if (source.state() != SnapshotState.COMPLETED) {
+                pending.add(source.snapshotId());
+                continue;
+            }
+            Optional<String> existing = existingCopy(source.snapshotId());
+            String copyId = existing.orElseGet(() -> copy(incident, source));
+            created += existing.isPresent() ? 0 : 1;
             share(copyId);
             copies.put(source.snapshotId(), copyId);
         }
-        return copies;
+        return new Copies(copies, pending, created);
     }
 
     List<String> verify(Map<String, String> copies) {

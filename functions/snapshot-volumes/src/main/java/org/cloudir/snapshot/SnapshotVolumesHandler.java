@@ -84,19 +84,16 @@ public final class SnapshotVolumesHandler extends ActionHandler {
                         .containsKey(Tags.DEVICE));
         tagDevices(all, devicesByVolume);
         List<String> verified = verify(incident, devicesByVolume, all);
-        Map<String, String> copies = Map.of();
-        if (forensics.isPresent()) {
-            copies = forensics.get().copyAndShare(incident, describe(all.values().stream()
-                    .map(Snapshot::snapshotId).toList()));
-            verified.addAll(forensics.get().verify(copies));
-        }
+        Optional<ForensicsCopies.Copies> copies = forensics.map(copier -> copier.copyAndShare(
+                incident, describe(all.values().stream().map(Snapshot::snapshotId).toList())));
+        copies.ifPresent(made -> verified.addAll(forensics.get().verify(made.copies())));
         Outcome outcome = missing.isEmpty() && !untagged ? Outcome.ALREADY_DONE : Outcome.DONE;
         String summary = missing.isEmpty()
                 ? "all " + all.size() + " volumes already snapshotted for this incident"
                 : "snapshotted " + missing.size() + " volumes";
         ActionResult result = result(incident, outcome, summary, all, devicesByVolume,
                 verified, started);
-        return copies.isEmpty() ? result : withCopies(result, copies);
+        return copies.map(made -> withCopies(result, made)).orElse(result);
     }
 
     private static Map<String, String> attachedVolumes(Instance instance) {
@@ -226,14 +223,19 @@ public final class SnapshotVolumesHandler extends ActionHandler {
                 verified, started, clock().instant());
     }
 
-    private ActionResult withCopies(ActionResult result, Map<String, String> copies) {
+    private ActionResult withCopies(ActionResult result, ForensicsCopies.Copies made) {
         Map<String, Object> details = new LinkedHashMap<>(result.details());
         details.put("forensicsAccountId", forensics.orElseThrow().accountId());
-        details.put("forensicsCopies", copies);
+        details.put("forensicsCopies", made.copies());
+        details.put("forensicsPending", made.pending());
+        String note = made.pending().isEmpty() ? "" : "; " + made.pending().size()
+                + " still pending, copied when this action runs again after they complete";
+        // A run that only makes the copies pending earlier did change something.
+        Outcome outcome = made.created() > 0 ? Outcome.DONE : result.outcome();
         return new ActionResult(result.action(), result.incidentId(), result.resourceId(),
-                result.outcome(), result.summary() + "; copied and shared " + copies.size()
-                        + " with the forensics account", details, result.verified(),
-                result.startedAt(), result.finishedAt());
+                outcome, result.summary() + "; copied and shared "
+                        + made.copies().size() + " with the forensics account" + note, details,
+                result.verified(), result.startedAt(), result.finishedAt());
     }
 
     private static Filter filter(String name, String value) {

@@ -13,6 +13,7 @@ import org.cloudir.accesskey.RevokeRoleSessionsHandler;
 import org.cloudir.accesskey.RootCredentialsException;
 import org.cloudir.core.Json;
 import org.cloudir.core.MalformedEventException;
+import org.cloudir.core.ProtectedResourceException;
 import org.cloudir.core.model.ActionResult;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.model.Outcome;
@@ -177,5 +178,23 @@ class CredentialRevocationTest {
                 .handle(input))
                 .isInstanceOf(MalformedEventException.class)
                 .hasMessageContaining("'roleName'");
+    }
+
+    @Test
+    void roleRevocationRefusesAProtectedRoleAndAttachesNothing() {
+        String roleName = "it-protected-role-" + LocalHarness.shortRandom();
+        harness.aws.iam.createRole(request -> request.roleName(roleName)
+                .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
+                .tags(tag -> tag.key("ir:protected").value("true")));
+        ObjectNode input = LocalHarness.input(keyIncident(harness.newVictim()));
+        input.put("roleName", roleName);
+
+        assertThatThrownBy(() -> new RevokeRoleSessionsHandler(harness.aws.envFor(Map.of()))
+                .handle(input))
+                .isInstanceOf(ProtectedResourceException.class)
+                .hasMessageContaining("ir:protected");
+
+        assertThat(harness.aws.iam.listRolePolicies(request -> request.roleName(roleName))
+                .policyNames()).isEmpty();
     }
 }

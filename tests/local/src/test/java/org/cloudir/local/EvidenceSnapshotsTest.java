@@ -2,9 +2,11 @@ package org.cloudir.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.cloudir.aws.AwsClients;
+import org.cloudir.aws.Env;
 import org.cloudir.core.model.ActionResult;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.model.Outcome;
@@ -12,8 +14,15 @@ import org.cloudir.snapshot.SnapshotVolumesHandler;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateVolumePermission;
+import software.amazon.awssdk.services.ec2.model.DescribeSnapshotsResponse;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
+import software.amazon.awssdk.services.ec2.model.SnapshotState;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
@@ -104,5 +113,51 @@ class EvidenceSnapshotsTest {
     void theEvidenceSnapshotsStayInPlace() {
         assertThat(new EmulatorState(harness.aws).snapshotsOfIncident(incident.incidentId()))
                 .hasSize(3);
+    }
+
+    /**
+     * EC2 copies only completed snapshots; the emulator completes them at once, so an SDK
+     * interceptor rewrites DescribeSnapshots to report them pending on the first run.
+     */
+    @Test
+    void pendingSnapshotsAreNotCopiedYetAndARunAfterTheyCompleteCopiesThem() {
+        Victim other = harness.newVictim();
+        Incident otherIncident = LocalHarness.triage(
+                harness.event(LocalHarness.BACKDOOR, other), false);
+        Env env = harness.aws.envFor(Map.of("FORENSICS_ACCOUNT_ID", FORENSICS_ACCOUNT,
+                "FORENSICS_KMS_KEY_ID", forensicsKey));
+        ExecutionInterceptor stillPending = new ExecutionInterceptor() {
+            @Override
+            public SdkResponse modifyResponse(Context.ModifyResponse context,
+                    ExecutionAttributes attributes) {
+                if (context.response() instanceof DescribeSnapshotsResponse response) {
+                    return response.toBuilder().snapshots(response.snapshots().stream()
+                            .map(snapshot -> snapshot.toBuilder()
+                                    .state(SnapshotState.PENDING).build())
+                            .toList()).build();
+                }
+                return context.response();
+            }
+        };
+        Ec2Client pendingEc2 = AwsClients.configure(Ec2Client.builder(), env,
+                List.of(stillPending)).build();
+
+        ActionResult early = new SnapshotVolumesHandler(pendingEc2, env, Clock.systemUTC())
+                .handle(LocalHarness.input(otherIncident));
+        int copiesAfterEarly = copiesOf(otherIncident).size();
+        ActionResult later = new SnapshotVolumesHandler(env)
+                .handle(LocalHarness.input(otherIncident));
+
+        assertThat(early.outcome()).isEqualTo(Outcome.DONE);
+        assertThat(early.details().get("forensicsPending")).asList().hasSize(2);
+        assertThat(copiesAfterEarly).isZero();
+        assertThat(later.outcome()).isEqualTo(Outcome.DONE);
+        assertThat(copiesOf(otherIncident)).hasSize(2);
+    }
+
+    private List<Snapshot> copiesOf(Incident of) {
+        return harness.aws.ec2.describeSnapshots(request -> request.ownerIds("self")
+                .filters(filter -> filter.name("tag:ir:copy-for-incident")
+                        .values(of.incidentId()))).snapshots();
     }
 }

@@ -85,4 +85,29 @@ class FaultInjectionTest {
                         .containsEntry("ir:incident-id", incident.incidentId())
                         .containsKey("ir:device"));
     }
+
+    @Test
+    void faultInjectionIsolationUnderThrottlingMovesEachInterfaceExactlyTwice() {
+        CompleteIsolationTest.connect();
+        Victim victim = harness.newVictim();
+        CompleteIsolationTest.addInterface(victim, 1);
+        CompleteIsolationTest.addInterface(victim, 2);
+        RecordingInterceptor faults = new RecordingInterceptor()
+                .failNext("ModifyNetworkInterfaceAttribute", 2, Fault.THROTTLING)
+                .failNext("ModifyInstanceAttribute", 1, Fault.SERVER_ERROR)
+                .failNext("CreateSecurityGroup", 1, Fault.THROTTLING);
+
+        ActionResult result = CompleteIsolationTest.handler(faults)
+                .handle(LocalHarness.input(CompleteIsolationTest.incident(victim)));
+
+        String isolation = state.isolationGroup(victim.vpcId()).orElseThrow().groupId();
+        assertThat(faults.injected()).hasSize(4);
+        assertThat(result.outcome()).isEqualTo(Outcome.DONE);
+        assertThat(faults.sentCount("ModifyNetworkInterfaceAttribute")).isEqualTo(6);
+        // One isolation and one untracking group for the victim's own VPC, each created once.
+        assertThat(faults.sentCount("CreateSecurityGroup")).isEqualTo(2);
+        assertThat(state.interfaceGroups(victim.instanceId())).hasSize(3)
+                .allSatisfy((eni, groups) -> assertThat(groups).containsExactly(isolation));
+        assertThat(state.terminationProtected(victim.instanceId())).isTrue();
+    }
 }
