@@ -354,6 +354,36 @@ def _remove_policy_conditions_scope() -> None:
     _restore(POLICY_CONDITIONS_SCOPE)
 
 
+# --------------------------------------------------------------------------------------------
+# snapshot_kms_key
+#
+# On AWS a snapshot of an encrypted EBS volume is encrypted with the volume's KMS key and
+# DescribeSnapshots reports that key's ARN as KmsKeyId. moto marks the snapshot encrypted but
+# leaves KmsKeyId empty, so evidence that must record which key can open it would record none.
+# --------------------------------------------------------------------------------------------
+
+SNAPSHOT_KMS_KEY = "snapshot_kms_key"
+
+
+def _apply_snapshot_kms_key() -> None:
+    from moto.ec2.models.elastic_block_store import EBSBackend
+
+    original = EBSBackend.create_snapshot
+
+    def create_snapshot(self: Any, volume_id: str, *args: Any, **kwargs: Any) -> Any:
+        snapshot = original(self, volume_id, *args, **kwargs)
+        volume = self.get_volume(volume_id)
+        if volume.encrypted and snapshot.kms_key_id is None:
+            snapshot.kms_key_id = volume.kms_key_id
+        return snapshot
+
+    _replace(SNAPSHOT_KMS_KEY, EBSBackend, "create_snapshot", create_snapshot)
+
+
+def _remove_snapshot_kms_key() -> None:
+    _restore(SNAPSHOT_KMS_KEY)
+
+
 CORRECTIONS: tuple[Correction, ...] = (
     Correction(
         name=PRIMARY_ENI_GROUPS,
@@ -399,6 +429,14 @@ CORRECTIONS: tuple[Correction, ...] = (
         ),
         apply=_apply_policy_conditions_scope,
         remove=_remove_policy_conditions_scope,
+    ),
+    Correction(
+        name=SNAPSHOT_KMS_KEY,
+        restores=(
+            "A snapshot of an encrypted volume reports the volume's KMS key as its KmsKeyId."
+        ),
+        apply=_apply_snapshot_kms_key,
+        remove=_remove_snapshot_kms_key,
     ),
 )
 

@@ -296,6 +296,7 @@ def test_apply_and_remove_are_inverse():
         corrections.EVENT_TARGET_ACCOUNT,
         corrections.TASK_FAILURE_CAUSE,
         corrections.POLICY_CONDITIONS_SCOPE,
+        corrections.SNAPSHOT_KMS_KEY,
     ]
     assert all(a is not b for a, b in zip(before, snapshot()))
     corrections.remove_all()
@@ -309,7 +310,7 @@ def test_environment_switches():
     account = corrections.EVENT_TARGET_ACCOUNT
     cause = corrections.TASK_FAILURE_CAUSE
     policy = corrections.POLICY_CONDITIONS_SCOPE
-    everything = [name, arrays, account, cause, policy]
+    everything = [name, arrays, account, cause, policy, corrections.SNAPSHOT_KMS_KEY]
     assert [c.name for c in corrections.selected({})] == everything
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
     assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == everything[1:]
@@ -540,3 +541,38 @@ def test_unconditional_deny_still_refuses_with_the_correction(conditions_correct
 
         with pytest.raises(ClientError):
             s3.get_object(Bucket="evidence", Key="k")
+
+
+# ---- snapshot_kms_key ------------------------------------------------------------------------
+
+
+def _snapshot_of_encrypted_volume():
+    with mock_aws():
+        kms = boto3.client("kms", region_name=REGION)
+        ec2 = boto3.client("ec2", region_name=REGION)
+        key_arn = kms.create_key(Description="evidence")["KeyMetadata"]["Arn"]
+        volume = ec2.create_volume(
+            AvailabilityZone=REGION + "a", Size=8, Encrypted=True, KmsKeyId=key_arn
+        )["VolumeId"]
+        snapshot = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
+        described = ec2.describe_snapshots(SnapshotIds=[snapshot])["Snapshots"][0]
+        return key_arn, described
+
+
+def test_without_correction_snapshot_of_encrypted_volume_has_no_key():
+    corrections.remove(corrections.SNAPSHOT_KMS_KEY)
+
+    _, snapshot = _snapshot_of_encrypted_volume()
+
+    assert snapshot["Encrypted"] is True
+    assert "KmsKeyId" not in snapshot
+
+
+def test_snapshot_of_encrypted_volume_reports_the_volume_key():
+    corrections.apply(corrections.SNAPSHOT_KMS_KEY)
+    try:
+        key_arn, snapshot = _snapshot_of_encrypted_volume()
+    finally:
+        corrections.remove(corrections.SNAPSHOT_KMS_KEY)
+
+    assert snapshot["KmsKeyId"] == key_arn

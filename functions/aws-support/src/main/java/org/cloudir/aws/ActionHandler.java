@@ -44,7 +44,8 @@ public abstract class ActionHandler implements RequestStreamHandler {
         Incident incident = IncidentInput.read(request);
         Instant started = clock.instant();
         try {
-            ActionResult result = act(incident, incident.dryRun() || dryRunForced, started);
+            ActionResult result = act(incident, request, incident.dryRun() || dryRunForced,
+                    started);
             log.info("action finished", "incidentId", incident.incidentId(),
                     "action", result.action(), "resource", result.resourceId(),
                     "outcome", result.outcome(),
@@ -72,6 +73,15 @@ public abstract class ActionHandler implements RequestStreamHandler {
      * @param dryRun true to report the plan without changing anything
      */
     protected abstract ActionResult act(Incident incident, boolean dryRun, Instant started);
+
+    /**
+     * Performs the action with the whole request at hand; undo actions override this to read
+     * the recorded result they reverse. The default ignores everything but the incident.
+     */
+    protected ActionResult act(Incident incident, JsonNode request, boolean dryRun,
+            Instant started) {
+        return act(incident, dryRun, started);
+    }
 
     protected final Clock clock() {
         return clock;

@@ -2,6 +2,7 @@ package org.cloudir.aws;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -28,12 +30,24 @@ public final class AwsClients {
     /** Applies the shared configuration to a client builder; the caller calls build(). */
     public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> B configure(
             B builder, Env env) {
+        return configure(builder, env, List.of());
+    }
+
+    /**
+     * Applies the shared configuration plus execution interceptors; tests use them to record
+     * the exact requests a handler sends or to inject faults the emulator cannot produce.
+     */
+    public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> B configure(
+            B builder, Env env, List<ExecutionInterceptor> interceptors) {
         builder.httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(3))
                         .socketTimeout(Duration.ofSeconds(20)))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        // Standard mode: up to 3 attempts, exponential backoff with full jitter
+                        // on throttling (RequestLimitExceeded, Throttling) and 5xx responses.
                         .retryStrategy(RetryMode.STANDARD)
                         .apiCallTimeout(Duration.ofSeconds(40))
+                        .executionInterceptors(List.copyOf(interceptors))
                         .build())
                 .region(region(env));
         env.get(ENDPOINT_VARIABLE).ifPresentOrElse(

@@ -28,12 +28,15 @@ import software.amazon.awssdk.services.iam.model.User;
 /**
  * Deactivates the IAM user access key a finding names (or, for AWS's exposed-key quarantine
  * signal, every active key of the user) and reports which user owns it. Deactivation is
- * reversible, unlike deletion, which is left to the gated eradication phase.
+ * reversible, unlike deletion, which is left to the gated eradication phase. A deactivated key
+ * leaves the STS session credentials already issued from it working until they expire, so the
+ * user also gets an inline policy denying everything to credentials issued before now.
  */
 public final class DisableAccessKeyHandler extends ActionHandler {
     static final String ACTION = "disable-access-key";
 
     private final IamClient iam;
+    private final SessionDenyPolicy sessionDeny;
 
     /** Creates the handler Lambda runs, with clients built from the environment. */
     public DisableAccessKeyHandler() {
@@ -49,6 +52,7 @@ public final class DisableAccessKeyHandler extends ActionHandler {
     public DisableAccessKeyHandler(IamClient iam, Env env, Clock clock) {
         super(env, clock);
         this.iam = iam;
+        this.sessionDeny = new SessionDenyPolicy(iam);
     }
 
     @Override
@@ -59,6 +63,7 @@ public final class DisableAccessKeyHandler extends ActionHandler {
     @Override
     protected ActionResult act(Incident incident, boolean dryRun, Instant started) {
         String userName = incident.resource().userName();
+        RootCredentialsException.refuseRoot(userName, incident.incidentId());
         User user = user(userName);
         Protection.refuseIfProtected(tags(userName), ACTION, "IAM user " + userName,
                 incident.incidentId());
@@ -70,20 +75,26 @@ public final class DisableAccessKeyHandler extends ActionHandler {
                 .filter(key -> key.status() == StatusType.ACTIVE)
                 .map(AccessKeyMetadata::accessKeyId)
                 .toList();
+        String policyName = SessionDenyPolicy.name(incident.incidentId());
         if (dryRun) {
-            return result(incident, Outcome.DRY_RUN, "would deactivate " + active,
-                    user, previous, List.of(), started);
+            return result(incident, Outcome.DRY_RUN, "would deactivate " + active
+                    + " and attach " + policyName, user, previous, policyName, List.of(),
+                    started);
         }
 
         for (String keyId : active) {
             AwsErrors.run("UpdateAccessKey", () -> iam.updateAccessKey(request -> request
                     .userName(userName).accessKeyId(keyId).status(StatusType.INACTIVE)));
         }
+        boolean denied = sessionDeny.attachToUser(userName, policyName, clock().instant());
         List<String> verified = verify(incident, userName, previous.keySet());
-        return result(incident, active.isEmpty() ? Outcome.ALREADY_DONE : Outcome.DONE,
-                active.isEmpty() ? "access keys of " + userName + " were already inactive"
-                        : "deactivated " + active + " of IAM user " + userName,
-                user, previous, verified, started);
+        verified.add(sessionDeny.verifyOnUser(userName, policyName));
+        boolean changed = !active.isEmpty() || denied;
+        return result(incident, changed ? Outcome.DONE : Outcome.ALREADY_DONE,
+                changed ? "deactivated " + active + " of IAM user " + userName
+                        + " and denied its earlier sessions with " + policyName
+                        : "access keys of " + userName + " were already inactive",
+                user, previous, policyName, verified, started);
     }
 
     private User user(String userName) {
@@ -128,6 +139,7 @@ public final class DisableAccessKeyHandler extends ActionHandler {
         Map<String, StatusType> now = keys(userName).stream().collect(Collectors.toMap(
                 AccessKeyMetadata::accessKeyId, AccessKeyMetadata::status));
         List<String> verified = new ArrayList<>();
+
         for (String keyId : keyIds) {
             if (now.get(keyId) != StatusType.INACTIVE) {
                 throw new VerificationFailedException("access key " + keyId + " of "
@@ -140,11 +152,12 @@ public final class DisableAccessKeyHandler extends ActionHandler {
     }
 
     private ActionResult result(Incident incident, Outcome outcome, String summary, User user,
-            Map<String, String> previous, List<String> verified, Instant started) {
+            Map<String, String> previous, String policyName, List<String> verified,
+            Instant started) {
         return new ActionResult(ACTION, incident.incidentId(), incident.resource().key(),
                 outcome, summary,
                 Map.of("userName", user.userName(), "userArn", user.arn(),
-                        "previousStatus", previous),
+                        "previousStatus", previous, "sessionDenyPolicy", policyName),
                 verified, started, clock().instant());
     }
 }

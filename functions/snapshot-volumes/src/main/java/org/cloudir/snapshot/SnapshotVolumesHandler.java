@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cloudir.aws.ActionHandler;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.AwsErrors;
@@ -33,6 +34,7 @@ public final class SnapshotVolumesHandler extends ActionHandler {
     static final String ACTION = "snapshot-volumes";
 
     private final Ec2Client ec2;
+    private final Optional<ForensicsCopies> forensics;
 
     /** Creates the handler Lambda runs, with clients built from the environment. */
     public SnapshotVolumesHandler() {
@@ -46,6 +48,7 @@ public final class SnapshotVolumesHandler extends ActionHandler {
     public SnapshotVolumesHandler(Ec2Client ec2, Env env, Clock clock) {
         super(env, clock);
         this.ec2 = ec2;
+        this.forensics = ForensicsCopies.configured(ec2, env);
     }
 
     @Override
@@ -76,12 +79,21 @@ public final class SnapshotVolumesHandler extends ActionHandler {
             createSnapshots(incident, instanceId, devicesByVolume, missing)
                     .forEach(snapshot -> all.put(snapshot.volumeId(), snapshot));
         }
+        boolean untagged = all.values().stream()
+                .anyMatch(snapshot -> !Ec2Instances.tags(snapshot.tags())
+                        .containsKey(Tags.DEVICE));
+        tagDevices(all, devicesByVolume);
         List<String> verified = verify(incident, devicesByVolume, all);
-        Outcome outcome = missing.isEmpty() ? Outcome.ALREADY_DONE : Outcome.DONE;
+        Optional<ForensicsCopies.Copies> copies = forensics.map(copier -> copier.copyAndShare(
+                incident, describe(all.values().stream().map(Snapshot::snapshotId).toList())));
+        copies.ifPresent(made -> verified.addAll(forensics.get().verify(made.copies())));
+        Outcome outcome = missing.isEmpty() && !untagged ? Outcome.ALREADY_DONE : Outcome.DONE;
         String summary = missing.isEmpty()
                 ? "all " + all.size() + " volumes already snapshotted for this incident"
                 : "snapshotted " + missing.size() + " volumes";
-        return result(incident, outcome, summary, all, devicesByVolume, verified, started);
+        ActionResult result = result(incident, outcome, summary, all, devicesByVolume,
+                verified, started);
+        return copies.map(made -> withCopies(result, made)).orElse(result);
     }
 
     private static Map<String, String> attachedVolumes(Instance instance) {
@@ -138,14 +150,25 @@ public final class SnapshotVolumesHandler extends ActionHandler {
                                 .tagSpecifications(tags))).snapshotId());
             }
         }
-        List<Snapshot> snapshots = describe(created);
-        for (Snapshot snapshot : snapshots) {
+        return describe(created);
+    }
+
+    /**
+     * Tags each snapshot that lacks its device tag. Run on every snapshot of the incident, not
+     * only new ones, so a run that failed between creating and tagging is completed by a retry
+     * instead of failing its verification forever.
+     */
+    private void tagDevices(Map<String, Snapshot> snapshotsByVolume,
+            Map<String, String> devicesByVolume) {
+        for (Snapshot snapshot : snapshotsByVolume.values()) {
+            if (Ec2Instances.tags(snapshot.tags()).containsKey(Tags.DEVICE)) {
+                continue;
+            }
             String device = devicesByVolume.getOrDefault(snapshot.volumeId(), "unknown");
             AwsErrors.run("CreateTags", () -> ec2.createTags(request -> request
                     .resources(snapshot.snapshotId())
                     .tags(Tag.builder().key(Tags.DEVICE).value(device).build())));
         }
-        return snapshots;
     }
 
     private List<String> verify(Incident incident, Map<String, String> devicesByVolume,
@@ -198,6 +221,21 @@ public final class SnapshotVolumesHandler extends ActionHandler {
                 outcome, summary,
                 Map.of("volumes", List.copyOf(devicesByVolume.keySet()), "snapshots", evidence),
                 verified, started, clock().instant());
+    }
+
+    private ActionResult withCopies(ActionResult result, ForensicsCopies.Copies made) {
+        Map<String, Object> details = new LinkedHashMap<>(result.details());
+        details.put("forensicsAccountId", forensics.orElseThrow().accountId());
+        details.put("forensicsCopies", made.copies());
+        details.put("forensicsPending", made.pending());
+        String note = made.pending().isEmpty() ? "" : "; " + made.pending().size()
+                + " still pending, copied when this action runs again after they complete";
+        // A run that only makes the copies pending earlier did change something.
+        Outcome outcome = made.created() > 0 ? Outcome.DONE : result.outcome();
+        return new ActionResult(result.action(), result.incidentId(), result.resourceId(),
+                outcome, result.summary() + "; copied and shared "
+                        + made.copies().size() + " with the forensics account" + note, details,
+                result.verified(), result.startedAt(), result.finishedAt());
     }
 
     private static Filter filter(String name, String value) {

@@ -65,6 +65,11 @@ final class EmulatorState {
                 .disableApiTermination().value());
     }
 
+    Map<String, String> instanceTags(String instanceId) {
+        return tags(aws.ec2.describeInstances(request -> request.instanceIds(instanceId))
+                .reservations().get(0).instances().get(0).tags());
+    }
+
     /** Returns the VPC's isolation group, found by the name the responder gives it. */
     Optional<SecurityGroup> isolationGroup(String vpcId) {
         return aws.ec2.describeSecurityGroups(request -> request.filters(
