@@ -26,9 +26,11 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
  * The storm benchmark found two incidents in one VPC racing to empty the new isolation group.
@@ -54,7 +56,10 @@ class IsolationRaceTest {
                             new OtherIncidentRevokesFirst(aws, groupId)))
                     .build();
 
-            ActionResult result = new IsolateInstanceHandler(ec2, env, Clock.systemUTC())
+            ActionResult result = new IsolateInstanceHandler(ec2,
+                    AwsClients.configure(AutoScalingClient.builder(), env).build(),
+                    AwsClients.configure(ElasticLoadBalancingV2Client.builder(), env).build(),
+                    env, Clock.systemUTC())
                     .handle(request(instanceIncident(victim)));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DONE);
