@@ -27,7 +27,9 @@ import org.cloudir.record.IncidentTable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * Receives EventBridge events through the triage queue, classifies each through the playbook
@@ -39,6 +41,9 @@ import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException
  * back so SQS redelivers them, and after three tries moves them to the dead-letter queue.
  */
 public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    /** Reruns of a failed or dry run started at most, so a hopeless case cannot loop. */
+    static final int MAX_RERUNS = 3;
+
     private final Log log = Log.forClass(TriageHandler.class);
     private final SfnClient sfn;
     private final Triage triage;
@@ -193,23 +198,71 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
         triageNote.put("proposedPlaybook", decision.proposedPlaybook());
         triageNote.put("opened", placement.opened());
         String input = Json.write(Map.of("incident", incident, "triage", triageNote));
+        String name = executionName;
+        for (int attempt = 1; name != null; attempt++) {
+            if (startNamed(name, input, incident)) {
+                return;
+            }
+            name = nextRun(executionName, attempt, incident);
+        }
+        boolean recorded = incidents.map(table -> table.joinFinding(incident)).orElse(false);
+        log.info("finding joins a response already started", "incidentId",
+                incident.incidentId(), "findingId", incident.finding().id(),
+                "count", incident.finding().count(), "recorded", recorded,
+                "execution", executionName, "outcome", "ALREADY_HANDLED");
+    }
+
+    /** Starts one run; returns false when a run of that name exists already. */
+    private boolean startNamed(String name, String input, Incident incident) {
         try {
             String executionArn = AwsErrors.call("StartExecution", () -> sfn.startExecution(
                     request -> request.stateMachineArn(stateMachineArn)
-                            .name(executionName)
+                            .name(name)
                             .input(input)))
                     .executionArn();
             log.info("response started", "incidentId", incident.incidentId(),
                     "playbook", incident.playbook(), "resource", incident.resource().key(),
                     "findingType", incident.finding().type(), "dryRun", incident.dryRun(),
                     "executionArn", executionArn);
-        } catch (ExecutionAlreadyExistsException repeat) {
-            boolean recorded = incidents.map(table -> table.joinFinding(incident)).orElse(false);
-            log.info("finding joins a response already started", "incidentId",
-                    incident.incidentId(), "findingId", incident.finding().id(),
-                    "count", incident.finding().count(), "recorded", recorded,
-                    "execution", executionName, "outcome", "ALREADY_HANDLED");
+            return true;
+        } catch (ExecutionAlreadyExistsException exists) {
+            return false;
         }
+    }
+
+    /**
+     * Decides whether a finding that meets an existing run of its name deserves a new one: when
+     * that run failed, timed out or was stopped, or only dry-ran while this finding must act.
+     * Without this, a failed or dry run would hold the name, and so block every real response,
+     * for the 90 days Step Functions keeps execution names. The runs are idempotent, so a rerun
+     * finishes what an earlier one left; at most {@link #MAX_RERUNS} reruns are started.
+     *
+     * @return the next run's name, or null when the existing run stands
+     */
+    private String nextRun(String executionName, int attempt, Incident incident) {
+        String existingName = attempt == 1 ? executionName : executionName + "-rerun-" + attempt;
+        DescribeExecutionResponse existing = AwsErrors.call("DescribeExecution", () ->
+                sfn.describeExecution(request -> request.executionArn(
+                        stateMachineArn.replace(":stateMachine:", ":execution:") + ":"
+                                + existingName)));
+        boolean failed = existing.status() == ExecutionStatus.FAILED
+                || existing.status() == ExecutionStatus.TIMED_OUT
+                || existing.status() == ExecutionStatus.ABORTED;
+        boolean onlyDryRan = !incident.dryRun() && Json.parse(existing.input(), "execution input")
+                .path("incident").path("dryRun").asBoolean(false);
+        if (!failed && !onlyDryRan) {
+            return null;
+        }
+        if (attempt > MAX_RERUNS) {
+            log.warn("reruns exhausted: a person must respond", "incidentId",
+                    incident.incidentId(), "execution", existingName,
+                    "status", existing.statusAsString(), "outcome", "ESCALATED");
+            return null;
+        }
+        log.warn("earlier run did not contain: starting another", "incidentId",
+                incident.incidentId(), "execution", existingName,
+                "status", existing.statusAsString(), "dryRun", onlyDryRan);
+        return executionName + "-rerun-" + (attempt + 1);
     }
 
     private static Incident withId(Incident incident, String incidentId) {

@@ -202,6 +202,56 @@ class ContainmentEndToEndTest {
         }
     }
 
+    /**
+     * A run that failed (here: the instance was protected) must not hold the incident's
+     * execution name for good: once a person lifts the protection, the next delivery of the
+     * finding starts a rerun that contains the instance.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class RerunAfterAFailedRun {
+        private Victim victim;
+        private Incident incident;
+        private DescribeExecutionResponse firstRun;
+        private DescribeExecutionResponse rerun;
+
+        @BeforeAll
+        void failThenDeliverAgainUnprotected() {
+            victim = harness.newVictim();
+            harness.aws.ec2.createTags(request -> request.resources(victim.instanceId())
+                    .tags(Tag.builder().key("ir:protected").value("true").build()));
+            ObjectNode finding = harness.event(LocalHarness.BACKDOOR, victim);
+            incident = send(finding);
+            firstRun = awaitFinished(incident);
+            harness.aws.ec2.deleteTags(request -> request.resources(victim.instanceId())
+                    .tags(Tag.builder().key("ir:protected").build()));
+
+            ObjectNode again = finding.deepCopy();
+            ((ObjectNode) again.path("detail").path("service")).put("count", 2);
+            ((ObjectNode) again.path("detail")).put("updatedAt", Instant.now().toString());
+            SampleEvents.put(harness.aws, again);
+            rerun = executions.awaitFinished(harness.executionArn(incident) + "-rerun-2",
+                    EXECUTION_TIMEOUT);
+        }
+
+        @Test
+        void theFirstRunFailedAndTheRerunContained() {
+            assertThat(firstRun.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(rerun.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(executions.statesEntered(rerun.executionArn()))
+                    .isEqualTo(CONTAINED_INSTANCE);
+        }
+
+        @Test
+        void theInstanceIsIsolatedAfterTheRerun() {
+            Map<String, List<String>> groups = state.interfaceGroups(victim.instanceId());
+            String isolation = state.isolationGroup(victim.vpcId()).orElseThrow().groupId();
+            assertThat(groups.values()).allSatisfy(ids -> assertThat(ids)
+                    .containsExactly(isolation));
+            assertThat(state.terminationProtected(victim.instanceId())).isTrue();
+        }
+    }
+
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class ProtectedInstance {
