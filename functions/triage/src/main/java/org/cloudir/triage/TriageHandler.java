@@ -250,7 +250,9 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 || existing.status() == ExecutionStatus.ABORTED;
         boolean onlyDryRan = !incident.dryRun() && Json.parse(existing.input(), "execution input")
                 .path("incident").path("dryRun").asBoolean(false);
-        if (!failed && !onlyDryRan) {
+        // A dry run cannot contain anything: it never reruns, and so never uses up the reruns
+        // a real response may need later.
+        if (incident.dryRun() || !failed && !onlyDryRan) {
             return null;
         }
         if (attempt > MAX_RERUNS) {
@@ -261,7 +263,7 @@ public final class TriageHandler implements RequestHandler<SQSEvent, SQSBatchRes
         }
         log.warn("earlier run did not contain: starting another", "incidentId",
                 incident.incidentId(), "execution", existingName,
-                "status", existing.statusAsString(), "dryRun", onlyDryRan);
+                "status", existing.statusAsString(), "earlierRunOnlyDryRan", onlyDryRan);
         return executionName + "-rerun-" + (attempt + 1);
     }
 

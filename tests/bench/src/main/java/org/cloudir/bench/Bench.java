@@ -193,6 +193,10 @@ public final class Bench {
         List<ColdStarts.Subject> subjects = new ArrayList<>();
         for (FunctionSpec function : stack.functions().values()) {
             String name = JARS.get(function.logicalId());
+            if (name == null || !requests.containsKey(function.logicalId())) {
+                // Functions without a representative request here are not cold-started.
+                continue;
+            }
             Path jar = root.resolve("functions").resolve(name).resolve("target")
                     .resolve(name + "-lambda.jar");
             Path request = work.resolve("requests").resolve(name + ".json");

@@ -38,7 +38,10 @@ public class TriageBenchmark {
     /** Returns the texts of the sample events in a folder (not its invalid/ near misses). */
     static List<String> samples(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(file -> file.toString().endsWith(".json")).sorted()
+            return files.filter(file -> file.toString().endsWith(".json"))
+                    .filter(file -> file.getFileName().toString().startsWith("guardduty-")
+                            || file.getFileName().toString().startsWith("cloudtrail-"))
+                    .sorted()
                     .map(TriageBenchmark::read).toList();
         }
     }

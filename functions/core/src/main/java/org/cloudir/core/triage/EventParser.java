@@ -48,7 +48,7 @@ public final class EventParser {
 
     private Finding parseGuardDuty(JsonNode event) {
         String id = event.at("/detail/id").asText("?");
-        Fields f = new Fields(event, "GuardDuty finding " + id);
+        Fields f = new Fields(event, "GuardDuty finding " + forMessages(id));
         f.text("detail.id", Shapes.FINDING_ID, "a GuardDuty finding id");
         Instant firstSeen = firstNonNull(f, "detail.service.eventFirstSeen", "detail.createdAt");
         Instant lastSeen = firstNonNull(f, "detail.service.eventLastSeen", "detail.updatedAt");
@@ -109,7 +109,7 @@ public final class EventParser {
 
     private Finding parseCloudTrail(JsonNode event) {
         String id = event.at("/detail/eventID").asText("?");
-        Fields f = new Fields(event, "CloudTrail event " + id);
+        Fields f = new Fields(event, "CloudTrail event " + forMessages(id));
         f.text("detail.eventID", Shapes.FINDING_ID, "a CloudTrail event id");
         String eventSource = f.text("detail.eventSource");
         String eventName = f.text("detail.eventName");
@@ -149,5 +149,10 @@ public final class EventParser {
 
     private static Instant firstNonNull(Fields f, String path, String fallbackPath) {
         return f.optionalText(path) != null ? f.instant(path) : f.instant(fallbackPath);
+    }
+
+    /** Shortens an unchecked id for error messages, so a hostile one cannot flood the logs. */
+    private static String forMessages(String id) {
+        return id.length() <= 80 ? id : id.substring(0, 80) + "...";
     }
 }

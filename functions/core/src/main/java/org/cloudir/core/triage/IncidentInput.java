@@ -34,6 +34,7 @@ public final class IncidentInput {
         }
         f.text("incident.playbook");
         // An absent or non-boolean flag must never default to acting for real.
+        f.node("incident.finding");
         f.bool("incident.dryRun");
         f.bool("incident.drill");
         f.number("incident.finding.severity", 0.0, 10.0);
