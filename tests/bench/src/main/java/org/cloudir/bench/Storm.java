@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.cloudir.core.Hashes;
 import org.cloudir.core.Json;
 import org.cloudir.core.triage.Triage;
 import org.cloudir.local.LocalAws;
@@ -158,7 +159,11 @@ final class Storm {
     private ObjectNode finding(Instance instance) {
         Map<String, String> placeholders = new HashMap<>(site.placeholders());
         placeholders.put("i-0123456789abcdef0", instance.instanceId());
-        return samples.load("guardduty-ec2-backdoor.json", placeholders);
+        ObjectNode finding = samples.load("guardduty-ec2-backdoor.json", placeholders);
+        // GuardDuty gives every finding its own id; the triage ledger keys findings by it.
+        ((ObjectNode) finding.path("detail")).put("id",
+                Hashes.sha256Hex(instance.instanceId()).substring(0, 32));
+        return finding;
     }
 
     private static PutEventsRequestEntry entry(ObjectNode event) {

@@ -3,12 +3,16 @@ package org.cloudir.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.cloudir.local.VictimAssertions.assertInstanceUntouched;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cloudir.core.Json;
 import org.cloudir.core.model.Incident;
+import org.cloudir.triage.TriageHandler;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -249,6 +253,58 @@ class ContainmentEndToEndTest {
             assertThat(groups.values()).allSatisfy(ids -> assertThat(ids)
                     .containsExactly(isolation));
             assertThat(state.terminationProtected(victim.instanceId())).isTrue();
+        }
+    }
+
+    /**
+     * A first installation runs with DryRun=true. A finding handled then must not keep the
+     * real response from happening once the stack acts for real: the next delivery reruns it.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class RealRunAfterADryRun {
+        private Victim victim;
+        private DescribeExecutionResponse dryRun;
+        private Map<String, List<String>> groupsAfterDryRun;
+        private DescribeExecutionResponse realRun;
+
+        @BeforeAll
+        void triageDryThenDeliverToTheRealStack() {
+            victim = harness.newVictim();
+            ObjectNode finding = harness.event(LocalHarness.BACKDOOR, victim);
+            Incident incident = LocalHarness.triage(finding, false);
+            Map<String, String> dryEnvironment = new HashMap<>(harness.stack
+                    .functions().get("TriageFunction").environment());
+            dryEnvironment.put("DRY_RUN", "true");
+            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+            message.setMessageId("dry-run-" + LocalHarness.shortRandom());
+            message.setBody(Json.write(finding));
+            assertThat(new TriageHandler(harness.aws.envFor(dryEnvironment))
+                    .handleMessage(message)).isTrue();
+            dryRun = awaitFinished(incident);
+            groupsAfterDryRun = state.interfaceGroups(victim.instanceId());
+
+            ObjectNode again = finding.deepCopy();
+            ((ObjectNode) again.path("detail").path("service")).put("count", 2);
+            ((ObjectNode) again.path("detail")).put("updatedAt", Instant.now().toString());
+            SampleEvents.put(harness.aws, again);
+            realRun = executions.awaitFinished(harness.executionArn(incident) + "-rerun-2",
+                    EXECUTION_TIMEOUT);
+        }
+
+        @Test
+        void theDryRunChangedNothing() {
+            assertThat(dryRun.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(groupsAfterDryRun.values()).allSatisfy(ids -> assertThat(ids)
+                    .containsExactly(victim.groupId()));
+        }
+
+        @Test
+        void theRealRunIsolatedTheInstance() {
+            assertThat(realRun.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            String isolation = state.isolationGroup(victim.vpcId()).orElseThrow().groupId();
+            assertThat(state.interfaceGroups(victim.instanceId()).values())
+                    .allSatisfy(ids -> assertThat(ids).containsExactly(isolation));
         }
     }
 
