@@ -55,12 +55,12 @@ final class IsolationGroups {
                 "Incident response first step: all traffic, so connections become untracked"));
         List<IpPermission> wanted = List.of(allTraffic());
         if (!covers(group.ipPermissions())) {
-            AwsErrors.run("AuthorizeSecurityGroupIngress", () -> ec2
+            authorize("AuthorizeSecurityGroupIngress", () -> ec2
                     .authorizeSecurityGroupIngress(request -> request.groupId(group.groupId())
                             .ipPermissions(missing(group.ipPermissions()))));
         }
         if (!covers(group.ipPermissionsEgress())) {
-            AwsErrors.run("AuthorizeSecurityGroupEgress", () -> ec2
+            authorize("AuthorizeSecurityGroupEgress", () -> ec2
                     .authorizeSecurityGroupEgress(request -> request.groupId(group.groupId())
                             .ipPermissions(missing(group.ipPermissionsEgress()))));
         }
@@ -173,6 +173,21 @@ final class IsolationGroups {
             call.run();
         } catch (SdkException e) {
             if (!"InvalidPermission.NotFound".equals(AwsErrors.code(e))) {
+                throw AwsErrors.classify(e, operation);
+            }
+        }
+    }
+
+    /**
+     * Adds rules read as missing a moment ago. Another incident in the same VPC may have added
+     * them in between (a storm of findings): a rule already there is what this wants, and the
+     * verification re-reads the group anyway.
+     */
+    private static void authorize(String operation, Runnable call) {
+        try {
+            call.run();
+        } catch (SdkException e) {
+            if (!"InvalidPermission.Duplicate".equals(AwsErrors.code(e))) {
                 throw AwsErrors.classify(e, operation);
             }
         }
