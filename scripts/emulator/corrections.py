@@ -384,6 +384,69 @@ def _remove_snapshot_kms_key() -> None:
     _restore(SNAPSHOT_KMS_KEY)
 
 
+# --------------------------------------------------------------------------------------------
+# nested_execution_fields
+#
+# A Task with Resource arn:aws:states:::states:startExecution (plain, .sync or .sync:2) starts
+# another state machine. On AWS the task's Parameters use the service's field names
+# (StateMachineArn, Name, Input) and its result, and a .sync task's output, carry DescribeExecution's
+# fields in the same capitalised form (ExecutionArn, Status, Output, ...). moto's engine hands the
+# Parameters to boto3 unchanged (boto3 wants stateMachineArn, so every nested start fails with
+# States.Runtime "'StateMachineArn'") and keeps boto3's lower-case result keys, which its own
+# .sync resolver then cannot read. The correction renames the request fields to boto3's form
+# and the result fields to the service's form, for the Step Functions integration only.
+# --------------------------------------------------------------------------------------------
+
+NESTED_EXECUTION_FIELDS = "nested_execution_fields"
+
+
+def _service_cased(response: Any) -> None:
+    """Capitalises the result's keys; dates become epoch milliseconds, as the service gives."""
+    import datetime
+
+    if isinstance(response, dict):
+        for key in list(response):
+            value = response.pop(key)
+            if isinstance(value, datetime.datetime):
+                value = int(value.timestamp() * 1000)
+            response[key[:1].upper() + key[1:]] = value
+
+
+def _apply_nested_execution_fields() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_sfn as sfn_service,
+    )
+
+    service = sfn_service.StateTaskServiceSfn
+    original_normalise = service._normalise_parameters
+    original_eval = service._eval_service_task
+
+    def normalise_parameters(
+        self: Any, parameters: dict, boto_service_name: Any = None, service_action_name: Any = None
+    ) -> None:
+        original_normalise(self, parameters, boto_service_name, service_action_name)
+        for key in list(parameters):
+            if key and key[0].isupper():
+                parameters[key[0].lower() + key[1:]] = parameters.pop(key)
+
+    def normalise_response(
+        self: Any, response: Any, boto_service_name: Any = None, service_action_name: Any = None
+    ) -> None:
+        _service_cased(response)
+
+    def eval_service_task(self: Any, env: Any, *args: Any, **kwargs: Any) -> None:
+        original_eval(self, env, *args, **kwargs)
+        _service_cased(env.stack[-1])
+
+    _replace(NESTED_EXECUTION_FIELDS, service, "_normalise_parameters", normalise_parameters)
+    _replace(NESTED_EXECUTION_FIELDS, service, "_normalise_response", normalise_response)
+    _replace(NESTED_EXECUTION_FIELDS, service, "_eval_service_task", eval_service_task)
+
+
+def _remove_nested_execution_fields() -> None:
+    _restore(NESTED_EXECUTION_FIELDS)
+
+
 CORRECTIONS: tuple[Correction, ...] = (
     Correction(
         name=PRIMARY_ENI_GROUPS,
@@ -437,6 +500,16 @@ CORRECTIONS: tuple[Correction, ...] = (
         ),
         apply=_apply_snapshot_kms_key,
         remove=_remove_snapshot_kms_key,
+    ),
+    Correction(
+        name=NESTED_EXECUTION_FIELDS,
+        restores=(
+            "A startExecution task (plain, .sync, .sync:2) starts the nested execution from "
+            "its StateMachineArn, Name and Input, and its result carries ExecutionArn, Status, "
+            "Output and the other DescribeExecution fields in the service's capitalised form."
+        ),
+        apply=_apply_nested_execution_fields,
+        remove=_remove_nested_execution_fields,
     ),
 )
 

@@ -576,3 +576,67 @@ def test_snapshot_of_encrypted_volume_reports_the_volume_key():
         corrections.remove(corrections.SNAPSHOT_KMS_KEY)
 
     assert snapshot["KmsKeyId"] == key_arn
+
+
+# --------------------------------------------------------------------------------------------
+# nested_execution_fields
+# --------------------------------------------------------------------------------------------
+
+
+def _run_nested_execution():
+    """Runs a parent machine whose .sync:2 task starts a child; returns (status, output)."""
+    import time
+
+    from moto.core.config import default_user_config
+
+    with mock_aws():
+        default_user_config["stepfunctions"] = {"execute_state_machine": True}
+        try:
+            sfn = boto3.client("stepfunctions", region_name=REGION)
+            role = "arn:aws:iam::123456789012:role/states"
+            child = {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": True}}}
+            child_arn = sfn.create_state_machine(
+                name="child", definition=json.dumps(child), roleArn=role
+            )["stateMachineArn"]
+            run_child = {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                "Parameters": {"StateMachineArn": child_arn, "Name": "child-1",
+                               "Input": {"phase": "containment"}},
+                "ResultSelector": {"status.$": "$.Status", "output.$": "$.Output"},
+                "End": True,
+            }
+            parent = {"StartAt": "Run child", "States": {"Run child": run_child}}
+            parent_arn = sfn.create_state_machine(
+                name="parent", definition=json.dumps(parent), roleArn=role
+            )["stateMachineArn"]
+            execution = sfn.start_execution(
+                stateMachineArn=parent_arn, name="parent-1", input="{}"
+            )["executionArn"]
+            deadline = time.time() + 20
+            while True:
+                described = sfn.describe_execution(executionArn=execution)
+                if described["status"] != "RUNNING" or time.time() > deadline:
+                    return described["status"], json.loads(described.get("output") or "null")
+                time.sleep(0.2)
+        finally:
+            default_user_config.pop("stepfunctions", None)
+
+
+def test_without_correction_a_nested_execution_cannot_start():
+    corrections.remove(corrections.NESTED_EXECUTION_FIELDS)
+
+    status, _ = _run_nested_execution()
+
+    assert status == "FAILED"
+
+
+def test_nested_execution_starts_and_its_result_has_the_service_fields():
+    corrections.apply(corrections.NESTED_EXECUTION_FIELDS)
+    try:
+        status, output = _run_nested_execution()
+    finally:
+        corrections.remove(corrections.NESTED_EXECUTION_FIELDS)
+
+    assert status == "SUCCEEDED"
+    assert output == {"status": "SUCCEEDED", "output": {"phase": "containment"}}
