@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cloudir.aws.AwsErrors;
 import org.cloudir.core.Hashes;
 import org.cloudir.core.Json;
@@ -13,6 +14,7 @@ import org.cloudir.core.model.Incident;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * Writes the incident table: partition key {@code incidentId}, sort key {@code entry}. The
@@ -100,6 +102,67 @@ public final class IncidentTable {
                 "error", s(error),
                 "cause", s(cause),
                 "recordedAt", s(clock.instant().toString())));
+    }
+
+    /**
+     * Writes the summary entry; with no new status a new entry starts as NOTIFIED and an
+     * existing one keeps its status. Returns the status the entry holds afterwards.
+     */
+    IncidentStatus upsertIncident(Incident incident, Optional<IncidentStatus> next) {
+        if (next.isPresent()) {
+            upsertIncident(incident, next.get());
+            return next.get();
+        }
+        String now = clock.instant().toString();
+        Map<String, AttributeValue> attributes = AwsErrors.call("UpdateItem " + tableName,
+                () -> dynamoDb.updateItem(request -> request
+                        .tableName(tableName)
+                        .key(Map.of("incidentId", s(incident.incidentId()),
+                                "entry", s(SUMMARY_ENTRY)))
+                        .updateExpression("SET openedAt = if_not_exists(openedAt, :now),"
+                                + " updatedAt = :now, #status = if_not_exists(#status, :status)"
+                                + " ADD findingIds :findingIds")
+                        .expressionAttributeNames(Map.of("#status", "status"))
+                        .expressionAttributeValues(Map.of(
+                                ":now", s(now),
+                                ":status", s(IncidentStatus.NOTIFIED.name()),
+                                ":findingIds", AttributeValue.fromSs(
+                                        List.of(incident.finding().id()))))
+                        .returnValues(ReturnValue.ALL_NEW))).attributes();
+        return IncidentStatus.valueOf(attributes.get("status").s());
+    }
+
+    /** Notes when and how a phase run ended, beside the start its first state noted. */
+    void phaseFinished(String incidentId, String phase, String run, String outcome) {
+        String now = clock.instant().toString();
+        AwsErrors.run("UpdateItem " + tableName, () -> dynamoDb.updateItem(request -> request
+                .tableName(tableName)
+                .key(Map.of("incidentId", s(incidentId), "entry",
+                        s("phase#" + phase + "#" + run)))
+                .updateExpression("SET startedAt = if_not_exists(startedAt, :now),"
+                        + " finishedAt = :now, outcome = :outcome, phase = :phase, #run = :run")
+                .expressionAttributeNames(Map.of("#run", "run"))
+                .expressionAttributeValues(Map.of(":now", s(now), ":outcome", s(outcome),
+                        ":phase", s(phase), ":run", s(run)))));
+    }
+
+    /** Marks a gate that ran out of time as such, unless a person decided it meanwhile. */
+    void approvalTimedOut(String incidentId, String run, String gate) {
+        try {
+            AwsErrors.run("UpdateItem " + tableName, () -> dynamoDb.updateItem(request -> request
+                    .tableName(tableName)
+                    .key(Map.of("incidentId", s(incidentId), "entry",
+                            s("approval#" + run + "#" + gate)))
+                    .conditionExpression("#status = :pending")
+                    .updateExpression("SET #status = :timedOut, decidedAt = :now,"
+                            + " decidedBy = :by REMOVE taskToken")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":pending", s("PENDING"),
+                            ":timedOut", s("TIMED_OUT"), ":now", s(clock.instant().toString()),
+                            ":by", s("timeout")))));
+        } catch (ConditionalCheckFailedException decidedOrAbsent) {
+            // A person answered first, or the gate was never opened: nothing to mark.
+        }
     }
 
     void upsertIncident(Incident incident, IncidentStatus status) {

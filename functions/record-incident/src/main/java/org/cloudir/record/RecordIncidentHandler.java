@@ -10,20 +10,23 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.Env;
 import org.cloudir.core.Json;
 import org.cloudir.core.Log;
 import org.cloudir.core.model.ActionResult;
 import org.cloudir.core.model.Incident;
+import org.cloudir.core.model.Outcome;
 import org.cloudir.core.triage.IncidentInput;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Appends what a response did to the incident's record in DynamoDB: the incident itself, the
  * finding that joined it, each action result found in the state (with its actor and inputs),
- * and the failure a Catch routed here. Every item is written
- * conditionally, so a retried or repeated step never duplicates an entry.
+ * the failure a Catch routed here, and when the phase run ended. The phase comes from the
+ * plan the run's first state made ({@code plan.result.phase}); without one it is containment.
+ * Every item is written conditionally, so a retried or repeated step never duplicates an entry.
  */
 public final class RecordIncidentHandler implements RequestStreamHandler {
     private final Log log = Log.forClass(RecordIncidentHandler.class);
@@ -55,7 +58,12 @@ public final class RecordIncidentHandler implements RequestStreamHandler {
         Incident incident = IncidentInput.read(state);
         List<ActionResult> actions = actionsIn(state);
         JsonNode error = state.path("error");
-        IncidentStatus status = IncidentStatus.of(incident, actions, !error.isMissingNode());
+        JsonNode plan = state.path("plan").path("result");
+        String phase = plan.path("phase").asText("containment");
+        String gateDecision = state.path("gateOutcome").path("decision").asText("");
+        boolean skipped = !gateDecision.isBlank();
+        Optional<IncidentStatus> next = IncidentStatus.after(phase, incident, actions,
+                !error.isMissingNode(), skipped);
 
         String actor = actor(state);
         int written = table.appendFinding(incident) ? 1 : 0;
@@ -66,14 +74,38 @@ public final class RecordIncidentHandler implements RequestStreamHandler {
             written += table.appendFailure(incident.incidentId(),
                     error.path("Error").asText("unknown"), error.path("Cause").asText("")) ? 1 : 0;
         }
-        table.upsertIncident(incident, status);
+        IncidentStatus status = table.upsertIncident(incident, next);
+        String run = plan.path("run").asText("");
+        if (!run.isBlank()) {
+            table.phaseFinished(incident.incidentId(), phase, run,
+                    phaseOutcome(error, gateDecision, actions));
+            if (gateDecision.equals("TIMED_OUT")) {
+                table.approvalTimedOut(incident.incidentId(), run,
+                        state.path("gateOutcome").path("gate").asText(phase));
+            }
+        }
 
         RecordSummary summary = new RecordSummary(incident.incidentId(), status,
                 written, 1 + actions.size() + (error.isMissingNode() ? 0 : 1) - written);
-        log.info("incident recorded", "incidentId", incident.incidentId(),
+        log.info("incident recorded", "incidentId", incident.incidentId(), "phase", phase,
                 "status", status, "written", summary.written(),
                 "alreadyRecorded", summary.alreadyRecorded());
         return summary;
+    }
+
+    /** Names how a phase run ended, for its {@code phase#} entry and the report. */
+    private static String phaseOutcome(JsonNode error, String gateDecision,
+            List<ActionResult> actions) {
+        if (!error.isMissingNode()) {
+            return "FAILED";
+        }
+        if (!gateDecision.isBlank()) {
+            return gateDecision;
+        }
+        if (actions.stream().anyMatch(action -> action.outcome() == Outcome.DRY_RUN)) {
+            return "DRY_RUN";
+        }
+        return "SUCCEEDED";
     }
 
     /**

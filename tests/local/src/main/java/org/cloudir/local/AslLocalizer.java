@@ -11,10 +11,14 @@ import org.cloudir.core.Json;
  * {@code lambda:invoke} task becomes an SQS {@code sendMessage.waitForTaskToken} task: the
  * message carries the function's logical id, the same payload and the task token, and the
  * local worker answers with the function's result shaped as Lambda's integration shapes it.
+ * A {@code lambda:invoke.waitForTaskToken} task (an approval gate) becomes the same kind of
+ * task marked {@code callback}: its payload holds the token itself, the worker only runs the
+ * function, and the task waits for whoever answers that token, as in AWS.
  * Everything else (Choice, Retry, Catch, ResultSelector) is left for the engine to run.
  */
 final class AslLocalizer {
     static final String LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
+    static final String LAMBDA_CALLBACK = "arn:aws:states:::lambda:invoke.waitForTaskToken";
     static final String SQS_CALLBACK = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
 
     private AslLocalizer() {
@@ -53,14 +57,16 @@ final class AslLocalizer {
             for (JsonNode branch : state.path("Branches")) {
                 rewriteStates(branch.path("States"), functions, queues);
             }
-            if (LAMBDA_INVOKE.equals(state.path("Resource").asText())) {
-                rewriteTask((ObjectNode) state, functions, queues);
+            String resource = state.path("Resource").asText();
+            if (LAMBDA_INVOKE.equals(resource) || LAMBDA_CALLBACK.equals(resource)) {
+                rewriteTask((ObjectNode) state, functions, queues,
+                        LAMBDA_CALLBACK.equals(resource));
             }
         }
     }
 
     private static void rewriteTask(ObjectNode task, Map<String, String> functions,
-            Map<String, String> queues) {
+            Map<String, String> queues, boolean callback) {
         JsonNode parameters = task.path("Parameters");
         String reference = parameters.path("FunctionName").asText();
         String substitution = reference.replaceAll("^\\$\\{(.+)}$", "$1");
@@ -71,7 +77,8 @@ final class AslLocalizer {
         }
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("function", function)
-                .put("taskToken.$", "$$.Task.Token");
+                .put("taskToken.$", "$$.Task.Token")
+                .put("callback", callback);
         if (parameters.has("Payload.$")) {
             body.set("payload.$", parameters.get("Payload.$"));
         } else {

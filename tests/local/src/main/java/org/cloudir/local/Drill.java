@@ -109,13 +109,16 @@ public final class Drill {
             instanceChecks.add(checks.incidentRecorded(table, instanceIncident.incidentId(),
                     "CONTAINED"));
             instanceChecks.add(historyCheck(executions, instanceRun, List.of(
-                    "Collect evidence", "Route by resource type", "Snapshot volumes",
+                    "Begin containment", "Collect evidence", "Containment approval needed?",
+                    "Adopt playbook", "Route by resource type", "Snapshot volumes",
                     "Isolate instance", "Record containment", "Write report",
                     "Route by outcome", "Contained")));
             List<Check> keyChecks = new ArrayList<>(List.of(
                     checks.accessKeyInactive(victim.userName(), victim.accessKeyId()),
                     checks.incidentRecorded(table, keyIncident.incidentId(), "CONTAINED"),
-                    historyCheck(executions, keyRun, List.of("Collect evidence",
+                    historyCheck(executions, keyRun, List.of("Begin containment",
+                            "Collect evidence",
+                            "Containment approval needed?", "Adopt playbook",
                             "Route by resource type", "Disable access key",
                             "Record containment", "Write report", "Route by outcome",
                             "Contained"))));

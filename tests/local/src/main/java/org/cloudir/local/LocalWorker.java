@@ -99,6 +99,11 @@ public final class LocalWorker implements AutoCloseable {
         String token = task.path("taskToken").asText();
         try {
             JsonNode result = invokeStream(function, task.path("payload"));
+            if (task.path("callback").asBoolean(false)) {
+                // A waitForTaskToken invoke: the function's return value completes nothing;
+                // the task waits for an answer to the token it was given.
+                return;
+            }
             ObjectNode output = Json.mapper().createObjectNode()
                     .put("ExecutedVersion", "$LATEST")
                     .put("StatusCode", 200);

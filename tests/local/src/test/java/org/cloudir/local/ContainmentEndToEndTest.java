@@ -32,13 +32,19 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 class ContainmentEndToEndTest {
     private static final Duration EXECUTION_TIMEOUT = Duration.ofSeconds(60);
-    private static final List<String> CONTAINED_INSTANCE = List.of("Collect evidence",
+    private static final List<String> CONTAINED_INSTANCE = List.of("Begin containment",
+            "Collect evidence",
+            "Containment approval needed?", "Adopt playbook",
             "Route by resource type", "Snapshot volumes", "Isolate instance",
             "Record containment", "Write report", "Route by outcome", "Contained");
-    private static final List<String> CONTAINED_KEY = List.of("Collect evidence",
+    private static final List<String> CONTAINED_KEY = List.of("Begin containment",
+            "Collect evidence",
+            "Containment approval needed?", "Adopt playbook",
             "Route by resource type", "Disable access key", "Record containment",
             "Write report", "Route by outcome", "Contained");
-    private static final List<String> REFUSED_INSTANCE = List.of("Collect evidence",
+    private static final List<String> REFUSED_INSTANCE = List.of("Begin containment",
+            "Collect evidence",
+            "Containment approval needed?", "Adopt playbook",
             "Route by resource type", "Snapshot volumes", "Record failure", "Write report",
             "Route by outcome", "Containment failed");
 

@@ -74,7 +74,8 @@ class EvidenceAndReportTest {
         List<String> states = new Executions(aws).statesEntered(run.executionArn());
 
         assertThat(run.statusAsString()).isEqualTo("SUCCEEDED");
-        assertThat(states).containsExactly("Collect evidence", "Route by resource type",
+        assertThat(states).containsExactly("Begin containment", "Collect evidence",
+                "Containment approval needed?", "Adopt playbook", "Route by resource type",
                 "Snapshot volumes", "Isolate instance", "Record containment", "Write report",
                 "Route by outcome", "Contained");
     }

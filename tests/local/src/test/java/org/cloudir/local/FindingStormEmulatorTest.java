@@ -50,7 +50,9 @@ class FindingStormEmulatorTest {
 
                 assertThat(run.statusAsString()).isEqualTo("SUCCEEDED");
                 assertThat(new Executions(aws).statesEntered(run.executionArn()))
-                        .containsExactly("Collect evidence", "Route by resource type",
+                        .containsExactly("Begin containment", "Collect evidence",
+                                "Containment approval needed?", "Adopt playbook",
+                                "Route by resource type",
                                 "Snapshot volumes", "Isolate instance", "Record containment",
                                 "Write report", "Route by outcome", "Contained");
             }

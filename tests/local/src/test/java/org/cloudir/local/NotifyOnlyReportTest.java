@@ -49,7 +49,8 @@ class NotifyOnlyReportTest {
         JsonNode report = checks.reportJson(incident.incidentId());
 
         assertThat(new Executions(aws).statesEntered(run.executionArn())).containsExactly(
-                "Collect evidence", "Route by resource type", "Record notify-only incident",
+                "Begin containment", "Collect evidence", "Containment approval needed?",
+                "Adopt playbook", "Route by resource type", "Record notify-only incident",
                 "Write report", "Route by outcome", "Notified");
         assertThat(kinds).containsExactly("OPENED", "APPROVAL_NEEDED");
         assertThat(report.path("status").asText()).isEqualTo("NOTIFIED");

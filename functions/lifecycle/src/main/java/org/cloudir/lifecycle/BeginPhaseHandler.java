@@ -1,0 +1,136 @@
+package org.cloudir.lifecycle;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cloudir.aws.AwsClients;
+import org.cloudir.aws.Env;
+import org.cloudir.core.Json;
+import org.cloudir.core.Log;
+import org.cloudir.core.MalformedEventException;
+import org.cloudir.core.blast.BlastRadius;
+import org.cloudir.core.lifecycle.ApprovalMode;
+import org.cloudir.core.lifecycle.GatePolicy;
+import org.cloudir.core.lifecycle.Phase;
+import org.cloudir.core.lifecycle.PhasePlan;
+import org.cloudir.core.model.Incident;
+import org.cloudir.core.model.Playbook;
+import org.cloudir.core.triage.IncidentInput;
+import org.cloudir.lifecycle.internal.LifecycleTable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Runs as the first state of every incident phase machine: checks the execution input (a bad
+ * manual input fails here, naming the field, before any action), decides which approval gates
+ * apply and how long they wait, counts containment against the blast-radius limit, and notes
+ * when the phase began.
+ */
+public final class BeginPhaseHandler implements RequestStreamHandler {
+    static final int DEFAULT_APPROVAL_TIMEOUT_SECONDS = 86_400;
+
+    private final Log log = Log.forClass(BeginPhaseHandler.class);
+    private final LifecycleTable table;
+    private final GatePolicy gates;
+    private final BlastRadius blastRadius;
+
+    /** Creates the handler Lambda runs, with clients built from the environment. */
+    public BeginPhaseHandler() {
+        this(Env.system());
+    }
+
+    public BeginPhaseHandler(Env env) {
+        this(AwsClients.configure(DynamoDbClient.builder(), env).build(), env,
+                Clock.systemUTC());
+    }
+
+    public BeginPhaseHandler(DynamoDbClient dynamoDb, Env env, Clock clock) {
+        this.table = new LifecycleTable(dynamoDb, env.require("INCIDENT_TABLE"), clock);
+        this.gates = new GatePolicy(
+                ApprovalMode.fromWireName(env.get("APPROVAL_MODE").orElse("per-playbook")),
+                number(env, "APPROVAL_TIMEOUT_SECONDS", DEFAULT_APPROVAL_TIMEOUT_SECONDS));
+        this.blastRadius = new BlastRadius(number(env, "BLAST_RADIUS_PER_INCIDENT", 5),
+                number(env, "BLAST_RADIUS_PER_HOUR", 20), clock);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context)
+            throws IOException {
+        JsonNode request = Json.mapper().readTree(input);
+        Json.mapper().writeValue(output,
+                handle(request == null ? Json.mapper().nullNode() : request));
+    }
+
+    /**
+     * Checks the input and plans the phase; the local worker calls this directly.
+     *
+     * @param request {@code {"phase": ..., "run": <execution name>, "input": <execution input>}}
+     */
+    public BeganPhase handle(JsonNode request) {
+        Phase phase = Phase.fromWireName(request.path("phase").asText(""));
+        String run = request.path("run").asText("");
+        if (run.isBlank()) {
+            throw new MalformedEventException("field 'run' is missing: the state machine passes"
+                    + " its execution name");
+        }
+        JsonNode input = request.path("input");
+        Incident incident = IncidentInput.read(input);
+        JsonNode triage = input.path("triage");
+        Optional<Playbook> proposed = proposedPlaybook(triage);
+
+        Optional<BlastRadius.Decision> blast = Optional.empty();
+        boolean acts = phase == Phase.CONTAINMENT
+                && proposed.orElse(incident.playbook()).destructive()
+                && !incident.dryRun() && !incident.drill();
+        if (acts) {
+            blast = Optional.of(blastRadius.decide(incident.incidentId(),
+                    List.of(incident.resource().key()), table.actedRecently()));
+        }
+        PhasePlan plan = gates.plan(phase, incident, proposed, blast);
+        if (acts && !plan.gates().get("containment")) {
+            table.recordActed(incident.incidentId(), incident.resource().key());
+        }
+        table.phaseStarted(incident.incidentId(), phase.wireName(), run);
+
+        log.info("phase started", "incidentId", incident.incidentId(), "phase", phase,
+                "run", run, "playbook", plan.playbook(), "gates", plan.gates(),
+                "approvalMode", plan.approvalMode());
+        return new BeganPhase(plan.phase().wireName(), plan.incidentId(), run, plan.playbook(),
+                plan.approvalMode(), plan.gates(), plan.approvalTimeoutSeconds(),
+                plan.reasons(), triage.isObject()
+                        ? Json.convert(triage, Map.class) : Map.of());
+    }
+
+    /**
+     * Returns the playbook triage proposed for a gated catalogue entry: the incident itself
+     * then carries notify-only until a person approves.
+     */
+    private static Optional<Playbook> proposedPlaybook(JsonNode triage) {
+        if (!"gated".equals(triage.path("mode").asText(""))) {
+            return Optional.empty();
+        }
+        String proposed = triage.path("proposedPlaybook").asText("");
+        try {
+            return Optional.of(Playbook.fromWireName(proposed));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException("field 'triage.proposedPlaybook' is '" + proposed
+                    + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static int number(Env env, String name, int fallback) {
+        String value = env.get(name).orElse(Integer.toString(fallback));
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("environment variable " + name + " is '" + value
+                    + "'; it must be a whole number", e);
+        }
+    }
+}
