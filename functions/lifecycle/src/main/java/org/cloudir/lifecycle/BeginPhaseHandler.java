@@ -92,7 +92,8 @@ public final class BeginPhaseHandler implements RequestStreamHandler {
             blast = Optional.of(blastRadius.decide(incident.incidentId(),
                     List.of(incident.resource().key()), table.actedRecently()));
         }
-        PhasePlan plan = gates.plan(phase, incident, proposed, blast);
+        PhasePlan plan = shortened(gates.plan(phase, incident, proposed, blast),
+                input.path("options").path("approvalTimeoutSeconds"));
         if (acts && !plan.gates().get("containment")) {
             table.recordActed(incident.incidentId(), incident.resource().key());
         }
@@ -105,6 +106,24 @@ public final class BeginPhaseHandler implements RequestStreamHandler {
                 plan.approvalMode(), plan.gates(), plan.approvalTimeoutSeconds(),
                 plan.reasons(), triage.isObject()
                         ? Json.convert(triage, Map.class) : Map.of());
+    }
+
+    /**
+     * Applies a manual run's {@code options.approvalTimeoutSeconds}: a run may wait less than
+     * the deployment's timeout, never longer.
+     */
+    private static PhasePlan shortened(PhasePlan plan, JsonNode requested) {
+        if (requested.isMissingNode() || requested.isNull()) {
+            return plan;
+        }
+        if (!requested.canConvertToInt() || !requested.isIntegralNumber()
+                || requested.asInt() < 1) {
+            throw new MalformedEventException("field 'options.approvalTimeoutSeconds' is '"
+                    + requested + "'; it must be a whole number of seconds, at least 1");
+        }
+        int seconds = Math.min(requested.asInt(), plan.approvalTimeoutSeconds());
+        return new PhasePlan(plan.phase(), plan.incidentId(), plan.playbook(),
+                plan.approvalMode(), plan.gates(), seconds, plan.reasons());
     }
 
     /**
