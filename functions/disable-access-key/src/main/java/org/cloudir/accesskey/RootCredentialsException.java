@@ -14,7 +14,7 @@ public final class RootCredentialsException extends ResponderException {
     }
 
     /** Throws when the principal is the root user, naming the incident to escalate. */
-    static void refuseRoot(String userName, String incidentId) {
+    public static void refuseRoot(String userName, String incidentId) {
         if ("root".equalsIgnoreCase(userName.trim())) {
             throw new RootCredentialsException("ESCALATE NOW: incident " + incidentId
                     + " is about the account's root credentials;"

@@ -17,22 +17,24 @@ import software.amazon.awssdk.services.iam.IamClient;
  * Writes and checks the inline policy that revokes temporary credentials: it denies every
  * action to credentials whose {@code aws:TokenIssueTime} is before the containment time.
  * Long-term keys carry no token issue time, so the condition never matches them; sessions
- * issued after containment (by whoever legitimately holds the identity) keep working.
+ * issued after containment (by whoever legitimately holds the identity) keep working. The
+ * eradication handlers use it too, so the policy is written and checked the same way there.
  */
-final class SessionDenyPolicy {
-    static final String PREFIX = "ir-deny-sessions-";
+public final class SessionDenyPolicy {
+    public static final String PREFIX = "ir-deny-sessions-";
 
     private final IamClient iam;
 
-    SessionDenyPolicy(IamClient iam) {
+    public SessionDenyPolicy(IamClient iam) {
         this.iam = iam;
     }
 
-    static String name(String incidentId) {
+    /** Returns the incident's policy name; incident ids have at most 80 characters. */
+    public static String name(String incidentId) {
         return PREFIX + incidentId;
     }
 
-    static String document(Instant cutoff) {
+    public static String document(Instant cutoff) {
         return Json.write(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
                 "Sid", "DenySessionsIssuedBeforeContainment",
                 "Effect", "Deny",
@@ -43,7 +45,7 @@ final class SessionDenyPolicy {
     }
 
     /** Attaches the policy unless the incident's policy is already there; true when added. */
-    boolean attachToUser(String userName, String policyName, Instant cutoff) {
+    public boolean attachToUser(String userName, String policyName, Instant cutoff) {
         if (userPolicy(userName, policyName).isPresent()) {
             // A repeat keeps the first cutoff: moving it later would deny newer sessions too.
             return false;
@@ -54,7 +56,7 @@ final class SessionDenyPolicy {
     }
 
     /** Attaches the policy to a role, revoking every session of it issued before the cutoff. */
-    boolean attachToRole(String roleName, String policyName, Instant cutoff) {
+    public boolean attachToRole(String roleName, String policyName, Instant cutoff) {
         if (rolePolicy(roleName, policyName).isPresent()) {
             return false;
         }
@@ -63,11 +65,11 @@ final class SessionDenyPolicy {
         return true;
     }
 
-    String verifyOnRole(String roleName, String policyName) {
+    public String verifyOnRole(String roleName, String policyName) {
         return verify("IAM role " + roleName, policyName, rolePolicy(roleName, policyName));
     }
 
-    String verifyOnUser(String userName, String policyName) {
+    public String verifyOnUser(String userName, String policyName) {
         return verify("IAM user " + userName, policyName, userPolicy(userName, policyName));
     }
 

@@ -4,7 +4,6 @@ import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.Env;
 import org.cloudir.core.evidence.ActivityLookup;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -28,12 +27,7 @@ public record EvidenceClients(S3Client s3, SnsClient sns, Ec2Client ec2, IamClie
      * finds nothing and says why.
      */
     public static ActivityLookup activityLookup(Env env) {
-        if (env.get(AwsClients.ENDPOINT_VARIABLE).isPresent()) {
-            return new UnavailableActivityLookup("CloudTrail LookupEvents is not available in"
-                    + " the local emulator");
-        }
-        return new CloudTrailActivityLookup(
-                AwsClients.configure(CloudTrailClient.builder(), env).build());
+        return ActivityLookups.fromEnv(env);
     }
 
     /** Returns an S3 client configured as {@link #create} configures it. */
