@@ -10,15 +10,17 @@ import org.cloudir.core.Json;
 import org.cloudir.core.model.ActionResult;
 import org.cloudir.core.report.ReportAction;
 import org.cloudir.core.report.ReportFailure;
+import org.cloudir.core.report.ReportPhase;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Reads an incident's audit record back from the incident table (summary, findings, actions,
- * failures), strongly consistent, so the report shows exactly what was recorded.
+ * failures, phase runs), strongly consistent, so the report shows exactly what was recorded.
  */
 record IncidentRecord(String status, List<String> findingIds, List<ReportAction> actions,
-        List<ReportFailure> failures, Optional<String> manifestSha256) {
+        List<ReportFailure> failures, Optional<String> manifestSha256,
+        List<ReportPhase> phases) {
 
     static IncidentRecord read(DynamoDbClient dynamoDb, String table, String incidentId) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
@@ -33,6 +35,7 @@ record IncidentRecord(String status, List<String> findingIds, List<ReportAction>
         Optional<String> manifestSha256 = Optional.empty();
         List<ReportAction> actions = new ArrayList<>();
         List<ReportFailure> failures = new ArrayList<>();
+        List<ReportPhase> phases = new ArrayList<>();
         for (Map<String, AttributeValue> item : items) {
             String entry = item.get("entry").s();
             if (entry.equals("incident")) {
@@ -48,6 +51,12 @@ record IncidentRecord(String status, List<String> findingIds, List<ReportAction>
                         text(item, "actor").orElse("automation"), result.resourceId(),
                         result.outcome().name(), result.summary(), result.startedAt(),
                         result.finishedAt(), result.verified(), result.details()));
+            } else if (entry.startsWith("phase#") && item.containsKey("startedAt")) {
+                phases.add(new ReportPhase(text(item, "phase").orElse("unknown"),
+                        text(item, "run").orElse(""),
+                        Instant.parse(text(item, "startedAt").orElseThrow()),
+                        text(item, "finishedAt").map(Instant::parse).orElse(null),
+                        text(item, "outcome").orElse(null)));
             } else if (entry.startsWith("failure#")) {
                 failures.add(new ReportFailure(text(item, "error").orElse("unknown"),
                         text(item, "cause").orElse(""),
@@ -55,7 +64,9 @@ record IncidentRecord(String status, List<String> findingIds, List<ReportAction>
             }
         }
         findingIds.sort(String::compareTo);
-        return new IncidentRecord(status, findingIds, actions, failures, manifestSha256);
+        phases.sort(java.util.Comparator.comparing(ReportPhase::startedAt));
+        return new IncidentRecord(status, findingIds, actions, failures, manifestSha256,
+                phases);
     }
 
     private static Optional<String> text(Map<String, AttributeValue> item, String name) {

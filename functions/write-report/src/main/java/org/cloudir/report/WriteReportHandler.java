@@ -57,6 +57,9 @@ public final class WriteReportHandler implements RequestStreamHandler {
     private final ResourceDescriber describer;
     private final Notifier notifier;
     private final ActivityLookup activity;
+    /** Set in the input of a run that another execution started (the orchestrator). */
+    private static final String STARTED_BY_PARENT = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID";
+
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final Clock clock;
@@ -110,7 +113,8 @@ public final class WriteReportHandler implements RequestStreamHandler {
 
         IncidentReport report = ReportBuilder.build(new ReportInput(incident, record.status(),
                 record.findingIds(), record.actions(), record.failures(), manifest,
-                trail, ResourceDescriber.exposures(before), collectedAt(state), now));
+                trail, ResourceDescriber.exposures(before), collectedAt(state), now,
+                record.phases()));
         List<String> reportKeys = new ArrayList<>();
         for (EvidenceItem item : List.of(
                 store.putJson(id, "report/report.json", "report-json", report),
@@ -124,16 +128,40 @@ public final class WriteReportHandler implements RequestStreamHandler {
         EvidenceItem written = store.writeManifest(manifest);
         recordManifest(id, written, reportKeys.get(1));
 
-        List<String> sent = notify(incident, record.status(), reportKeys.get(1));
+        List<String> sent = notify(incident, record.status(), reportKeys.get(1),
+                state.path("plan").path("result").path("phase").asText("containment"),
+                state.has(STARTED_BY_PARENT));
         log.info("report written", "incidentId", id, "status", record.status(),
                 "evidenceObjects", manifest.items().size(), "manifestSha256", written.sha256());
         return new ReportSummary(id, record.status(), store.bucket(), reportKeys,
                 manifest.items().size(), written.sha256(), sent);
     }
 
-    private List<String> notify(Incident incident, String status, String reportKey) {
+    /**
+     * Tells people how the incident stands. The post-incident phase sends CLOSED; a containment
+     * run that the orchestrator started leaves closing to that phase.
+     */
+    private List<String> notify(Incident incident, String status, String reportKey,
+            String phase, boolean partOfLifecycle) {
         String where = "Report: s3://" + store.bucket() + "/" + reportKey;
-        List<Notification> notifications = switch (status) {
+        List<Notification> notifications = phase.equals("post-incident")
+                ? List.of(Notification.of(NotificationKind.CLOSED, incident, "The incident is"
+                        + " closed (last status " + status + "); the report lists every phase."
+                        + " " + where))
+                : containmentNotifications(incident, status, where).stream()
+                        .filter(n -> !(partOfLifecycle && n.kind() == NotificationKind.CLOSED))
+                        .toList();
+        List<String> sent = new ArrayList<>();
+        for (Notification notification : notifications) {
+            notifier.publish(notification);
+            sent.add(notification.kind().name());
+        }
+        return sent;
+    }
+
+    private static List<Notification> containmentNotifications(Incident incident,
+            String status, String where) {
+        return switch (status) {
             case "CONTAINED" -> List.of(
                     Notification.of(NotificationKind.CONTAINED, incident, "Every action was"
                             + " verified by re-reading the resource. " + where),
@@ -147,12 +175,6 @@ public final class WriteReportHandler implements RequestStreamHandler {
             default -> List.of(Notification.of(NotificationKind.CONTAINMENT_FAILED, incident,
                     "An action failed or was refused; contain by hand. " + where));
         };
-        List<String> sent = new ArrayList<>();
-        for (Notification notification : notifications) {
-            notifier.publish(notification);
-            sent.add(notification.kind().name());
-        }
-        return sent;
     }
 
     /** Keeps the manifest's hash on the incident record, outside the bucket it protects. */

@@ -11,6 +11,7 @@ import org.cloudir.core.model.ResourceRef;
  * {@code schemas/incident-report.schema.json}.
  *
  * @param principal the IAM identity involved, or "unknown" when the finding names none
+ * @param phases each phase run of the incident with its times and outcome
  * @param evidence every evidence object with the SHA-256 the manifest holds for it
  */
 public record IncidentReport(
@@ -29,6 +30,7 @@ public record IncidentReport(
         boolean dryRun,
         ReportTimes times,
         List<TimelineEntry> timeline,
+        List<ReportPhase> phases,
         List<ReportAction> actions,
         List<ReportFailure> failures,
         String evidenceBucket,
@@ -44,6 +46,7 @@ public record IncidentReport(
         findingIds = List.copyOf(findingIds);
         resources = List.copyOf(resources);
         timeline = List.copyOf(timeline);
+        phases = List.copyOf(phases);
         actions = List.copyOf(actions);
         failures = List.copyOf(failures);
         evidence = List.copyOf(evidence);

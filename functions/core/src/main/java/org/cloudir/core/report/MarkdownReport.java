@@ -26,6 +26,7 @@ public final class MarkdownReport {
             md.append("| ").append(entry.at()).append(" | ").append(cell(entry.label()))
                     .append(" | ").append(cell(entry.detail())).append(" |\n");
         }
+        appendPhases(md, report);
         appendActions(md, report);
         md.append("\n## Evidence\n\nBucket `").append(report.evidenceBucket())
                 .append("`; every object is listed with the SHA-256 it had when stored.\n\n")
@@ -44,6 +45,21 @@ public final class MarkdownReport {
         appendList(md, "Lessons", report.lessons());
         appendList(md, "Follow-ups", report.followUps());
         return md.toString();
+    }
+
+    private static void appendPhases(StringBuilder md, IncidentReport report) {
+        if (report.phases().isEmpty()) {
+            return;
+        }
+        md.append("\n## Phases\n\n| phase | run | started (UTC) | finished (UTC) | outcome |\n"
+                + "|---|---|---|---|---|\n");
+        for (ReportPhase phase : report.phases()) {
+            md.append("| ").append(phase.phase()).append(" | ").append(cell(phase.run()))
+                    .append(" | ").append(phase.startedAt()).append(" | ")
+                    .append(phase.finishedAt() == null ? "running" : phase.finishedAt())
+                    .append(" | ").append(phase.outcome() == null ? "" : phase.outcome())
+                    .append(" |\n");
+        }
     }
 
     private static void appendFacts(StringBuilder md, IncidentReport report) {

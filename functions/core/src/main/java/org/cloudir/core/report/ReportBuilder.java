@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.cloudir.core.model.Finding;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.model.ResourceRef;
@@ -13,6 +14,12 @@ import org.cloudir.core.model.ResourceType;
 
 /** Builds the post-incident report from the audit record and the evidence manifest. */
 public final class ReportBuilder {
+    /** The containment actions; a later phase's actions do not count as containing. */
+    private static final Set<String> CONTAINMENT_ACTIONS = Set.of(
+            "snapshot-volumes", "isolate-instance", "disable-access-key");
+    private static final Set<String> CONTAINED_OR_LATER = Set.of(
+            "CONTAINED", "ERADICATED", "RECOVERED", "CLOSED");
+
     private ReportBuilder() {
     }
 
@@ -31,7 +38,7 @@ public final class ReportBuilder {
                 finding, in.findingIds(), principal(incident), List.of(incident.resource()),
                 incident.playbook().wireName(), incident.severityBand().wireName(),
                 incident.drill(), incident.dryRun(), times,
-                timeline(in, actions, contained), actions, in.failures(),
+                timeline(in, actions, contained), in.phases(), actions, in.failures(),
                 in.manifest().bucket(), in.manifest().items(),
                 new ActivitySummary(in.activity().source(), in.activity().available(),
                         in.activity().note(), in.activity().events().size()),
@@ -39,12 +46,16 @@ public final class ReportBuilder {
                 followUps(incident, in));
     }
 
+
     private static Instant containedAt(String status, List<ReportAction> actions) {
-        if (!"CONTAINED".equals(status) || actions.isEmpty()) {
+        if (!CONTAINED_OR_LATER.contains(status)) {
             return null;
         }
-        return actions.stream().map(ReportAction::finishedAt).max(Comparator.naturalOrder())
-                .orElseThrow();
+        return actions.stream()
+                .filter(action -> CONTAINMENT_ACTIONS.contains(action.action())
+                        && !"DRY_RUN".equals(action.outcome()))
+                .map(ReportAction::finishedAt).max(Comparator.naturalOrder())
+                .orElse(null);
     }
 
     private static String summary(Incident incident, String status, List<ReportAction> done) {
@@ -58,6 +69,11 @@ public final class ReportBuilder {
                     + done.size() + " verified action(s).";
             case "DRY_RUN" -> " Dry run: the responder only reported what it would do.";
             case "NOTIFIED" -> " No automatic action applies; a person must decide.";
+            case "ERADICATED" -> " The responder contained it and removed the attacker's"
+                    + " foothold; recovery has not run.";
+            case "RECOVERED" -> " The responder contained it, removed the foothold and put"
+                    + " the resource back as recorded before the incident.";
+            case "CLOSED" -> " The incident is closed; the phases below show what ran.";
             default -> " Containment failed; the failure is recorded below.";
         };
         return what + response + (incident.drill() ? " This was a drill." : "");
