@@ -23,6 +23,7 @@ import org.cloudir.core.model.Outcome;
 import org.cloudir.evidence.collect.CollectEvidenceHandler;
 import org.cloudir.isolate.RestoreInstanceHandler;
 import org.cloudir.recover.RecoverAccessKeyHandler;
+import org.cloudir.recover.RecoveryBlockedException;
 import org.cloudir.recover.StartInstanceHandler;
 import org.cloudir.recover.VerifyRecoveryHandler;
 import org.junit.jupiter.api.AfterAll;
@@ -487,6 +488,57 @@ class RecoveryTest {
         }
     }
 
+    /** Disables the victim's key and deletes it, returning what both actions recorded. */
+    static Map<String, ActionResult> disableAndDelete(Incident incident, Victim victim) {
+        Map<String, ActionResult> recorded = new LinkedHashMap<>();
+        recorded.put("disableAccessKey", new DisableAccessKeyHandler(env)
+                .handle(LocalHarness.input(incident)));
+        recorded.put("deleteAccessKey", deleteAsEradicationDoes(incident, victim.accessKeyId()));
+        return recorded;
+    }
+
+    @Test
+    void aRotatedKeyDeletedSinceIsReplacedAgainInTheSameSecret() {
+        Victim victim = harness.newVictim();
+        Incident incident = keyIncident(victim);
+        Map<String, ActionResult> recorded = disableAndDelete(incident, victim);
+        ActionResult first = keyHandler().handle(request(incident, recorded));
+        String firstKey = (String) first.details().get("newAccessKeyId");
+        harness.aws.iam.deleteAccessKey(request -> request.userName(victim.userName())
+                .accessKeyId(firstKey));
+
+        ActionResult again = keyHandler().handle(request(incident, recorded));
+
+        String secondKey = (String) again.details().get("newAccessKeyId");
+        assertThat(secondKey).isNotEqualTo(firstKey);
+        assertThat(state.keyStatuses(victim.userName()))
+                .containsExactly(Map.entry(secondKey, "Active"));
+        assertThat(Json.parse(secrets.getSecretValue(request -> request
+                .secretId((String) first.details().get("secretArn"))).secretString(), "secret")
+                .path("accessKeyId").asText()).isEqualTo(secondKey);
+        assertThat(again.details()).containsEntry("secretArn", first.details().get("secretArn"));
+    }
+
+    @Test
+    void aUserAlreadyHoldingTwoKeysBlocksRotationAndGetsNoSecret() {
+        Victim victim = harness.newVictim();
+        Incident incident = keyIncident(victim);
+        Map<String, ActionResult> recorded = disableAndDelete(incident, victim);
+        for (int i = 0; i < 2; i++) {
+            harness.aws.iam.createAccessKey(request -> request.userName(victim.userName()));
+        }
+        Map<String, String> keysBefore = state.keyStatuses(victim.userName());
+
+        assertThatThrownBy(() -> keyHandler().handle(request(incident, recorded)))
+                .isInstanceOf(RecoveryBlockedException.class)
+                .hasMessageContaining("already has 2 access keys");
+
+        assertThat(state.keyStatuses(victim.userName())).isEqualTo(keysBefore);
+        assertThat(secrets.listSecrets(request -> request.filters(filter -> filter
+                .key("name").values("incident-responder/" + incident.incidentId())))
+                .secretList()).isEmpty();
+    }
+
     @Test
     void recoveringAProtectedUserIsRefusedAndKeepsItsPolicies() {
         Victim victim = harness.newVictim();
@@ -511,10 +563,7 @@ class RecoveryTest {
     void aDryRunRecoveryChangesNoKeyPolicyOrSecret() {
         Victim victim = harness.newVictim();
         Incident incident = keyIncident(victim);
-        Map<String, ActionResult> recorded = Map.of(
-                "disableAccessKey", new DisableAccessKeyHandler(env)
-                        .handle(LocalHarness.input(incident)),
-                "deleteAccessKey", deleteAsEradicationDoes(incident, victim.accessKeyId()));
+        Map<String, ActionResult> recorded = disableAndDelete(incident, victim);
 
         ActionResult result = keyHandler().handle(dryRun(request(incident, recorded)));
 
