@@ -15,9 +15,9 @@ import software.amazon.awssdk.services.iam.IamClient;
 
 /**
  * Describes an incident's resource as evidence: for an instance its state, interfaces,
- * security groups with their rules, volumes and termination protection; for an access key the
- * user's keys and their status. A resource that cannot be read is described by the error, so
- * evidence collection never blocks containment.
+ * security groups with their rules, volumes, termination and stop protection and shutdown
+ * behaviour; for an access key the user's keys and their status. A resource that cannot be
+ * read is described by the error, so evidence collection never blocks containment.
  */
 public final class ResourceDescriber {
     private final Ec2Client ec2;
@@ -101,6 +101,12 @@ public final class ResourceDescriber {
         out.put("disableApiTermination", ec2.describeInstanceAttribute(request -> request
                 .instanceId(instanceId).attribute("disableApiTermination"))
                 .disableApiTermination().value());
+        // Recovery verifies these two against this record as well.
+        out.put("disableApiStop", ec2.describeInstanceAttribute(request -> request
+                .instanceId(instanceId).attribute("disableApiStop")).disableApiStop().value());
+        out.put("instanceInitiatedShutdownBehavior", ec2.describeInstanceAttribute(request ->
+                request.instanceId(instanceId).attribute("instanceInitiatedShutdownBehavior"))
+                .instanceInitiatedShutdownBehavior().value());
     }
 
     private static Map<String, Object> group(SecurityGroup group) {
