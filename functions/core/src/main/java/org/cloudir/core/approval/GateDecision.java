@@ -1,5 +1,7 @@
 package org.cloudir.core.approval;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,8 +19,9 @@ public record GateDecision(ApprovalMode mode, Map<String, Boolean> gates,
     public static final String NEEDS_APPROVAL = "needs-approval";
 
     public GateDecision {
-        gates = Map.copyOf(gates);
-        reasons = Map.copyOf(reasons);
+        // Kept in phase order, so the JSON reads containment, eradication, recovery.
+        gates = Collections.unmodifiableMap(new LinkedHashMap<>(gates));
+        reasons = Collections.unmodifiableMap(new LinkedHashMap<>(reasons));
     }
 
     /** Returns true when the named gate waits for a person. */

@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * earlier incidents. Two writers leave {@code finding#} entries under an incident: the
  * recording step ({@code finding#<id>#<count>}, with the finding as JSON) and triage's ledger
  * ({@code finding#<source>#<id>}, with the catalogue entry, mode and deliveries); both are
- * merged per finding id. Triage's window entry for the resource says how many incidents it
- * has had; the most recent earlier ones are read too, which costs one query each.
+ * merged per finding id. Triage's window entry for the resource names its other incidents
+ * where it can (see {@link #earlierIncidents}); each costs one more query.
  */
 public final class RelatedFindings {
     /** Earlier incidents of the same resource read, newest first. */
@@ -87,8 +87,11 @@ public final class RelatedFindings {
     }
 
     /**
-     * Returns the ids of the resource's earlier incidents from triage's window entry: the first
-     * is the triage id, later ones carry {@code -2}, {@code -3} suffixes.
+     * Returns the ids of the resource's other incidents that triage's window entry reveals: the
+     * incident open for the resource now, and the earlier generations that share its id (a
+     * resource hit again after its window closed, by a finding first seen the same day, gets
+     * the same id with a {@code -2}, {@code -3} suffix). Earlier incidents opened on another day
+     * have ids of their own that the window does not keep, so they are not found.
      */
     private List<String> earlierIncidents(Incident incident) {
         Map<String, AttributeValue> window = AwsErrors.call("GetItem " + table, () -> dynamoDb
@@ -102,10 +105,15 @@ public final class RelatedFindings {
         }
         long generation = Long.parseLong(window.get("generation").n());
         String latest = window.get("incident").s();
-        String base = generation == 1 ? latest
-                : latest.substring(0, latest.length() - ("-" + generation).length());
+        String suffix = "-" + generation;
+        String base = generation > 1 && latest.endsWith(suffix)
+                ? latest.substring(0, latest.length() - suffix.length()) : null;
         List<String> ids = new ArrayList<>();
-        for (long g = generation; g >= 1 && ids.size() < EARLIER_INCIDENTS; g--) {
+        if (!latest.equals(incident.incidentId())) {
+            ids.add(latest);
+        }
+        for (long g = generation - 1; base != null && g >= 1 && ids.size() < EARLIER_INCIDENTS;
+                g--) {
             String id = g == 1 ? base : base + "-" + g;
             if (!id.equals(incident.incidentId())) {
                 ids.add(id);
