@@ -260,10 +260,17 @@ class EnrichIncidentEmulatorTest {
         ObjectNode input = LocalHarness.input(instanceIncident(BACKDOOR, "2026-01-05T09:30:00Z"));
         input.putObject("triage").put("mode", "automatic");
 
-        Enrichment enrichment = handler(Map.of()).handle(input).enrichment();
+        var result = handler(Map.of()).handle(input);
+        Enrichment enrichment = result.enrichment();
 
-        assertThat(Json.mapper().valueToTree(enrichment.decision()).toString())
-                .contains("\"mode\":\"per-playbook\"", "\"responseMode\":\"automatic\"");
+        JsonNode output = Json.parse(Json.write(result), "handler output");
+        assertThat(output.at("/enrichment/decision/mode").asText()).isEqualTo("per-playbook");
+        assertThat(output.at("/enrichment/decision/responseMode").asText())
+                .isEqualTo("automatic");
+        assertThat(output.at("/enrichment/resource/owner/owner").asText())
+                .isEqualTo("payments-team");
+        assertThat(output.at("/enrichment/decision/gates").toString()).isEqualTo(
+                "{\"containment\":false,\"eradication\":true,\"recovery\":true}");
         assertThat(enrichment.decision().gates()).containsEntry("containment", false)
                 .containsEntry("eradication", true).containsEntry("recovery", true);
     }
