@@ -8,12 +8,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 import org.cloudir.aws.AwsErrors;
-import org.cloudir.core.Hashes;
 import org.cloudir.core.TransientAwsException;
 import org.cloudir.core.model.Finding;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.model.Playbook;
 import org.cloudir.core.triage.Catalogue;
+import org.cloudir.core.triage.IncidentIds;
 import org.cloudir.core.triage.TriageDecision;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -185,10 +185,7 @@ final class IncidentLedger {
 
     /** Returns the window key of the incident's resource: account, region, kind and name. */
     static String windowKey(Incident incident) {
-        Finding finding = incident.finding();
-        return "window#" + Hashes.sha256Hex(String.join("|", finding.accountId(),
-                finding.region(), incident.resource().type().wireName(),
-                String.valueOf(incident.resource().key()))).substring(0, 32);
+        return IncidentIds.windowKey(incident);
     }
 
     private boolean open(String windowKey, Incident incident, String id, long generation,

@@ -4,6 +4,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.cloudir.core.Hashes;
 import org.cloudir.core.model.Finding;
+import org.cloudir.core.model.Incident;
 
 /**
  * Derives an incident id from what defines an incident: the account, region and resource, and
@@ -27,5 +28,17 @@ public final class IncidentIds {
                 finding.resource().key(),
                 day);
         return "ir-" + day + "-" + Hashes.sha256Hex(identity).substring(0, 20);
+    }
+
+    /**
+     * Returns the incident table key of the window entry triage keeps for the incident's
+     * resource (account, region, kind and name): it names the incident open for the resource
+     * and how many incidents the resource has had.
+     */
+    public static String windowKey(Incident incident) {
+        Finding finding = incident.finding();
+        return "window#" + Hashes.sha256Hex(String.join("|", finding.accountId(),
+                finding.region(), incident.resource().type().wireName(),
+                String.valueOf(incident.resource().key()))).substring(0, 32);
     }
 }
