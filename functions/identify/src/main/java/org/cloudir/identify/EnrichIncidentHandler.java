@@ -17,13 +17,15 @@ import org.cloudir.core.Json;
 import org.cloudir.core.Log;
 import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.ResponderException;
-import org.cloudir.core.approval.ApprovalMode;
-import org.cloudir.core.approval.GateDecision;
-import org.cloudir.core.approval.GatePolicy;
 import org.cloudir.core.evidence.ActivityLookup;
 import org.cloudir.core.evidence.ActivityQuery;
 import org.cloudir.core.evidence.ActivityTrail;
+import org.cloudir.core.lifecycle.ApprovalMode;
+import org.cloudir.core.lifecycle.GatePolicy;
+import org.cloudir.core.lifecycle.Phase;
+import org.cloudir.core.lifecycle.PhasePlan;
 import org.cloudir.core.model.Incident;
+import org.cloudir.core.model.Playbook;
 import org.cloudir.core.triage.IncidentInput;
 import org.cloudir.core.triage.Mode;
 import org.cloudir.evidence.EvidenceClients;
@@ -35,6 +37,7 @@ import org.cloudir.identify.model.Enrichment;
 import org.cloudir.identify.model.EnrichmentResult;
 import org.cloudir.identify.model.RelatedFinding;
 import org.cloudir.identify.model.ResourceFacts;
+import org.cloudir.identify.model.ResponseDecision;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -77,7 +80,9 @@ public final class EnrichIncidentHandler implements RequestStreamHandler {
      */
     public EnrichIncidentHandler(Ec2Client ec2, IamClient iam, DynamoDbClient dynamoDb,
             ActivityLookup activity, Env env, Clock clock) {
-        this.gates = new GatePolicy(env.get(ApprovalMode.VARIABLE).orElse(null));
+        // The timeout does not matter here: identification only reports the gates.
+        this.gates = new GatePolicy(ApprovalMode.fromWireName(
+                env.get("APPROVAL_MODE").orElse("per-playbook")), 1);
         this.resources = new ResourceEnricher(ec2, iam);
         this.related = new RelatedFindings(dynamoDb, env.require("INCIDENT_TABLE"));
         this.activity = activity;
@@ -99,12 +104,18 @@ public final class EnrichIncidentHandler implements RequestStreamHandler {
     public EnrichmentResult handle(JsonNode request) {
         Incident incident = IncidentInput.read(request);
         Optional<Mode> catalogueMode = catalogueMode(request);
+        Optional<Playbook> proposed = catalogueMode.filter(mode -> mode == Mode.GATED)
+                .map(mode -> proposedPlaybook(request));
         Instant started = clock.instant();
 
         ResourceFacts resource = resources.facts(incident.resource());
         ActivityOverview overview = activity(incident);
         List<RelatedFinding> findings = related.of(incident);
-        GateDecision decision = gates.decide(incident, catalogueMode);
+        PhasePlan plan = gates.plan(Phase.IDENTIFICATION, incident, proposed,
+                Optional.empty());
+        ResponseDecision decision = new ResponseDecision(plan.approvalMode(), plan.gates(),
+                plan.reasons(), plan.gates().get("containment") ? "needs-approval"
+                        : "automatic");
 
         Enrichment enrichment = new Enrichment(incident.incidentId(), resource, overview,
                 findings, decision, clock.instant());
@@ -133,6 +144,16 @@ public final class EnrichIncidentHandler implements RequestStreamHandler {
                     + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         return ActivitySummaries.of(query, trail);
+    }
+
+    private static Playbook proposedPlaybook(JsonNode request) {
+        String proposed = request.path("triage").path("proposedPlaybook").asText("");
+        try {
+            return Playbook.fromWireName(proposed);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException("execution input: field 'triage.proposedPlaybook'"
+                    + " is '" + proposed + "': " + e.getMessage(), e);
+        }
     }
 
     /** Reads the catalogue mode triage put beside the incident, if it did. */
