@@ -65,7 +65,8 @@ public final class EventParser {
                 lastSeen,
                 count.canConvertToInt() ? Math.max(1, count.asInt()) : 1,
                 SampleFlag.isSample(f.optional("detail.service.additionalInfo")),
-                guardDutyResource(f));
+                guardDutyResource(f),
+                Targets.ofFinding(f));
     }
 
     private static ResourceRef guardDutyResource(Fields f) {
@@ -134,7 +135,8 @@ public final class EventParser {
                 1,
                 false,
                 keyLeak ? ResourceRef.accessKey(null, userName)
-                        : ResourceRef.other(eventSource + "/" + eventName + " " + id));
+                        : ResourceRef.other(eventSource + "/" + eventName + " " + id),
+                Targets.ofCall(f, eventSource));
     }
 
     private static boolean isKeyQuarantine(Fields f, String eventName) {

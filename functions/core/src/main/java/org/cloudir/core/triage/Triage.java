@@ -120,6 +120,7 @@ public final class Triage {
         }
         return new Finding(call.source(), call.id(), call.type(), call.title(),
                 Math.max(call.severity(), entry.severity()), call.accountId(), call.region(),
-                call.firstSeen(), call.lastSeen(), call.count(), call.sample(), resource);
+                call.firstSeen(), call.lastSeen(), call.count(), call.sample(), resource,
+                call.target());
     }
 }
