@@ -86,7 +86,7 @@ public final class BeginPhaseHandler implements RequestStreamHandler {
 
         Optional<BlastRadius.Decision> blast = Optional.empty();
         boolean acts = phase == Phase.CONTAINMENT
-                && proposed.orElse(incident.playbook()).destructive()
+                && GatePolicy.CONTAINABLE.contains(proposed.orElse(incident.playbook()))
                 && !incident.dryRun() && !incident.drill();
         if (acts) {
             blast = Optional.of(blastRadius.decide(incident.incidentId(),

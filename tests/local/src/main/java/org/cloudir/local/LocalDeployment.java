@@ -390,6 +390,9 @@ public final class LocalDeployment {
                     + logicalId + "." + attribute);
         }
         String prefix = ":" + LocalAws.REGION + ":" + LocalAws.ACCOUNT_ID + ":";
+        if (type.equals("AWS::IAM::Role")) {
+            return "arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/" + logicalId;
+        }
         return switch (type) {
             case "AWS::SQS::Queue" -> "arn:aws:sqs" + prefix + logicalId;
             case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb" + prefix + "table/" + logicalId;

@@ -75,7 +75,19 @@ public final class Template {
         return map(resource);
     }
 
+    /**
+     * Returns a resource's type. SAM adds an execution role named {@code <function>Role} to
+     * every function that declares no role of its own; that implicit resource is an IAM role.
+     */
     public String typeOf(String logicalId) {
+        if (!section("Resources").containsKey(logicalId) && logicalId.endsWith("Role")) {
+            String function = logicalId.substring(0, logicalId.length() - "Role".length());
+            Object declared = section("Resources").get(function);
+            if (declared != null && "AWS::Serverless::Function".equals(map(declared).get("Type"))
+                    && !map(map(declared).get("Properties")).containsKey("Role")) {
+                return "AWS::IAM::Role";
+            }
+        }
         return (String) resource(logicalId).get("Type");
     }
 

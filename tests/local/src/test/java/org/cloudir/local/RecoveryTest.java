@@ -298,8 +298,8 @@ class RecoveryTest {
                 .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
                         + "\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
         return recordedResult("quarantine-principal", incident, "user/" + userName, Map.of(
-                "userName", userName, "policyName", quarantineName(incident),
-                "sessionPolicyName", "ir-deny-sessions-" + incident.incidentId()));
+                "userName", userName, "quarantinePolicy", quarantineName(incident),
+                "sessionDenyPolicy", "ir-deny-sessions-" + incident.incidentId()));
     }
 
     /** Deletes the user's key, as eradication's delete-access-key does. */
@@ -313,7 +313,7 @@ class RecoveryTest {
         return recordedResult("delete-access-key", incident, keyId, Map.of(
                 "userName", userName, "deletedKeys", List.of(Map.of("accessKeyId", keyId,
                         "userName", userName, "createDate", String.valueOf(key.createDate()),
-                        "status", key.statusAsString()))));
+                        "lastStatus", key.statusAsString()))));
     }
 
     static List<String> userPolicies(String userName) {
@@ -587,12 +587,12 @@ class RecoveryTest {
                         + "\"Resource\":\"*\"}]}"));
         ActionResult forged = recordedResult("quarantine-principal", incident,
                 victim.userName(), Map.of("userName", victim.userName(),
-                        "policyName", "team-policy"));
+                        "quarantinePolicy", "team-policy"));
 
         assertThatThrownBy(() -> keyHandler().handle(request(incident,
                 Map.of("quarantinePrincipal", forged))))
                 .isInstanceOf(MalformedEventException.class)
-                .hasMessageContaining("'recorded.quarantinePrincipal.details.policyName'");
+                .hasMessageContaining("'recorded.quarantinePrincipal.details.quarantinePolicy'");
 
         assertThat(userPolicies(victim.userName())).containsExactly("team-policy");
     }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.cloudir.core.blast.BlastRadius;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.model.Playbook;
@@ -18,6 +19,11 @@ import org.cloudir.core.model.SeverityBand;
  * reached wait. Pure logic, so every machine's first state and the tests reach the same answer.
  */
 public final class GatePolicy {
+    /** The playbooks the containment machine carries out; the others are only recorded. */
+    public static final Set<Playbook> CONTAINABLE = Set.of(Playbook.CONTAIN_INSTANCE,
+            Playbook.DISABLE_ACCESS_KEY, Playbook.BLOCK_S3_PUBLIC_ACCESS,
+            Playbook.RESTORE_LOGGING, Playbook.REVOKE_OPEN_INGRESS);
+
     private final ApprovalMode mode;
     private final int approvalTimeoutSeconds;
 
@@ -65,8 +71,9 @@ public final class GatePolicy {
 
     private boolean containmentGate(Playbook playbook, boolean gatedEntry, SeverityBand band,
             Optional<BlastRadius.Decision> blastRadius, List<String> reasons) {
-        if (!playbook.destructive()) {
-            reasons.add("containment: notify-only, nothing to approve");
+        if (!CONTAINABLE.contains(playbook)) {
+            reasons.add("containment: " + playbook.wireName() + " has no automated action;"
+                    + " recorded for a person, nothing to approve");
             return false;
         }
         if (mode == ApprovalMode.AUTOMATIC) {

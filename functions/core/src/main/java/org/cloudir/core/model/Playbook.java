@@ -6,8 +6,9 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Names the response a triaged incident gets. Only playbooks the containment state machine
- * carries out may run automatically; the others can only be proposed (gated) to a person.
+ * Names the response a triaged incident gets. Only playbooks marked automated may run without
+ * a person; the catalogue gates the others, and the containment machine carries out the gated
+ * posture playbooks once a person approves (see GatePolicy).
  */
 public enum Playbook {
     /** Snapshot the instance's volumes, then move it into an isolation security group. */
@@ -16,13 +17,13 @@ public enum Playbook {
     DISABLE_ACCESS_KEY("disable-access-key", ResourceType.ACCESS_KEY, true),
     /** Record and notify only: nothing is changed automatically. */
     NOTIFY_ONLY("notify-only", null, true),
-    /** Record the bucket's public access settings, then block public access (proposed only). */
+    /** Record the bucket's public access settings, then block public access (gated). */
     BLOCK_S3_PUBLIC_ACCESS("block-s3-public-access", ResourceType.OTHER, false),
-    /** Turn logging or detection back on: StartLogging, a new detector (proposed only). */
+    /** Turn logging or detection back on: StartLogging, a new detector (gated). */
     RESTORE_LOGGING("restore-logging", ResourceType.OTHER, false),
     /** Review what a principal created or was granted, and remove it (proposed only). */
     REVIEW_PRINCIPAL("review-principal", ResourceType.OTHER, false),
-    /** Revoke a security group rule that opened an admin port to the internet (proposed). */
+    /** Revoke a security group rule that opened an admin port to the internet (gated). */
     REVOKE_OPEN_INGRESS("revoke-open-ingress", ResourceType.OTHER, false),
     /** Revoke an instance role's active sessions (proposed only). */
     REVOKE_ROLE_SESSIONS("revoke-role-sessions", ResourceType.OTHER, false);

@@ -42,7 +42,7 @@ public record RecordedKeys(Map<String, String> statusBefore, Map<String, String>
             for (JsonNode key : details.path("deletedKeys")) {
                 String id = key.path("accessKeyId").asText("");
                 if (!id.isEmpty()) {
-                    deleted.put(id, key.path("status").asText(""));
+                    deleted.put(id, key.path("lastStatus").asText(""));
                 }
             }
         });

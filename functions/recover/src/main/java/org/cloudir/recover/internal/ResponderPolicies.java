@@ -28,8 +28,8 @@ public final class ResponderPolicies {
                 add(names, details, "sessionDenyPolicy", "recorded.disableAccessKey",
                         incidentId));
         recorded.acted("quarantinePrincipal", "quarantine-principal").ifPresent(details -> {
-            add(names, details, "policyName", "recorded.quarantinePrincipal", incidentId);
-            add(names, details, "sessionPolicyName", "recorded.quarantinePrincipal",
+            add(names, details, "quarantinePolicy", "recorded.quarantinePrincipal", incidentId);
+            add(names, details, "sessionDenyPolicy", "recorded.quarantinePrincipal",
                     incidentId);
         });
         return names;

@@ -44,12 +44,12 @@ class RecordedTest {
     @Test
     void onlyTheIncidentsOwnDenyPolicyNamesAreAccepted() {
         Recorded recorded = recorded("{\"quarantinePrincipal\": " + result(
-                "quarantine-principal", "DONE", "{\"policyName\": \"ir-quarantine-" + INCIDENT
-                        + "\", \"sessionPolicyName\": \"AdministratorAccess\"}") + "}");
+                "quarantine-principal", "DONE", "{\"quarantinePolicy\": \"ir-quarantine-" + INCIDENT
+                        + "\", \"sessionDenyPolicy\": \"AdministratorAccess\"}") + "}");
 
         assertThatThrownBy(() -> ResponderPolicies.recorded(recorded, INCIDENT))
                 .isInstanceOf(MalformedEventException.class)
-                .hasMessageContaining("'recorded.quarantinePrincipal.details.sessionPolicyName'");
+                .hasMessageContaining("'recorded.quarantinePrincipal.details.sessionDenyPolicy'");
     }
 
     @Test
