@@ -297,6 +297,7 @@ def test_apply_and_remove_are_inverse():
         corrections.TASK_FAILURE_CAUSE,
         corrections.POLICY_CONDITIONS_SCOPE,
         corrections.SNAPSHOT_KMS_KEY,
+        corrections.NESTED_EXECUTION_FIELDS,
     ]
     assert all(a is not b for a, b in zip(before, snapshot()))
     corrections.remove_all()
@@ -310,7 +311,8 @@ def test_environment_switches():
     account = corrections.EVENT_TARGET_ACCOUNT
     cause = corrections.TASK_FAILURE_CAUSE
     policy = corrections.POLICY_CONDITIONS_SCOPE
-    everything = [name, arrays, account, cause, policy, corrections.SNAPSHOT_KMS_KEY]
+    everything = [name, arrays, account, cause, policy, corrections.SNAPSHOT_KMS_KEY,
+                  corrections.NESTED_EXECUTION_FIELDS]
     assert [c.name for c in corrections.selected({})] == everything
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
     assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == everything[1:]

@@ -51,7 +51,10 @@ public final class Drill {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> options = options(args);
+        List<String> words = new ArrayList<>(List.of(args));
+        boolean lifecycle = words.remove("--lifecycle");
+        boolean unattended = words.remove("--yes");
+        Map<String, String> options = options(words.toArray(String[]::new));
         Path root = Path.of(options.getOrDefault("--repo", ".")).toAbsolutePath().normalize();
         Path reports = root.resolve(options.getOrDefault("--reports", "reports"));
         Files.createDirectories(reports);
@@ -61,7 +64,10 @@ public final class Drill {
                 new FileOutputStream(reports.resolve("drill-handlers.log").toFile()), true);
              LocalAws aws = new LocalAws(requireOption(options, "--endpoint"))) {
             System.setOut(handlerLog);
-            passed = new Drill(aws, root, reports, console).run();
+            passed = lifecycle
+                    ? new LifecycleDrill(aws, root, console,
+                            System.console() != null && !unattended).run()
+                    : new Drill(aws, root, reports, console).run();
         } finally {
             System.setOut(console);
         }
