@@ -104,6 +104,26 @@ public final class ManualRuns {
         return input;
     }
 
+    /**
+     * Returns the input of the run triage started for an incident (its containment run, or
+     * its orchestrated run), so a later phase can be started by hand for the same incident.
+     */
+    public ObjectNode inputOfIncident(String incidentId) {
+        for (String machine : List.of("ContainmentStateMachine",
+                "IncidentResponseStateMachine")) {
+            DescribeExecutionResponse run = describe(Executions.arn(
+                    stack.stateMachineArn(machine), incidentId));
+            if (run != null) {
+                ObjectNode input = (ObjectNode) Json.parse(run.input(), "execution input");
+                input.remove("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID");
+                input.remove("options");
+                return input;
+            }
+        }
+        throw new IllegalArgumentException("no containment or incident-response run is named "
+                + incidentId + "; pass --finding, --input, --instance or --user instead");
+    }
+
     /** Starts a phase run with the given input; returns its execution ARN. */
     public String start(String phase, String name, JsonNode input) {
         String logicalId = MACHINES.get(phase);

@@ -25,7 +25,8 @@ import org.cloudir.lifecycle.internal.PendingApproval;
  * a run goes on, and returns when the run ends or stops at an approval gate.
  *
  * <pre>
- * ir start PHASE (--finding FILE | --input FILE | --instance ID | --user NAME [--access-key ID])
+ * ir start PHASE (--incident ID | --finding FILE | --input FILE | --instance ID
+ *                | --user NAME [--access-key ID])
  *          [--dry-run] [--severity N] [--name RUN] [--approval-timeout SECONDS]
  * ir pending INCIDENT
  * ir approve INCIDENT [--gate GATE] --by NAME [--reason TEXT]
@@ -109,6 +110,10 @@ public final class ResponderCli {
             return ManualRuns.inputFromFinding(Json.parse(read(root, finding.get()),
                     finding.get()), dryRun, clock);
         }
+        Optional<String> incident = arguments.option("--incident");
+        if (incident.isPresent()) {
+            return runs.inputOfIncident(incident.get());
+        }
         Optional<String> raw = arguments.option("--input");
         if (raw.isPresent()) {
             JsonNode parsed = Json.parse(read(root, raw.get()), raw.get());
@@ -129,8 +134,8 @@ public final class ResponderCli {
                     arguments.option("--access-key").orElse(null), user.get()), dryRun,
                     severity, clock);
         }
-        throw new IllegalArgumentException("say what the run is about: --finding FILE, --input"
-                + " FILE, --instance ID, or --user NAME [--access-key ID]");
+        throw new IllegalArgumentException("say what the run is about: --incident ID, --finding"
+                + " FILE, --input FILE, --instance ID, or --user NAME [--access-key ID]");
     }
 
     private int pending(String incidentId) {

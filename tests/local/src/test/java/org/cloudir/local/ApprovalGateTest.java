@@ -138,6 +138,34 @@ class ApprovalGateTest {
         assertThat(approvalEntry(incidentId).get("decidedBy").s()).isEqualTo("bob");
     }
 
+    @Test
+    void approvedRoleSessionRevocationDeniesTheRolesEarlierSessions() {
+        String role = "it-web-role-" + LocalHarness.shortRandom();
+        harness.aws.iam.createRole(request -> request.roleName(role)
+                .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{"
+                        + "\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+                        + "\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"));
+        ObjectNode event = SampleEvents.fresh(harness.samples.load(
+                "invalid/guardduty-role-credentials.json", Map.of("drill-web-role", role)));
+        ObjectNode input = ManualRuns.inputFromFinding(event, false, Clock.systemUTC());
+        String incidentId = "it-role-" + LocalHarness.shortRandom();
+        ((ObjectNode) input.path("incident")).put("incidentId", incidentId);
+        ManualRuns.Progress waiting = startContainment(input, incidentId);
+
+        assertThat(waiting.waiting()).as("a gated catalogue entry waits").isTrue();
+        Instant answered = Instant.now();
+        runs.approvals().approve(incidentId, Optional.of("containment"), "alice", "confirmed");
+        ManualRuns.Progress done = runs.follow(waiting.executionArn(), incidentId, answered,
+                FOLLOW);
+
+        assertThat(done.states()).contains("Adopt playbook", "Revoke role sessions",
+                "Record containment").endsWith("Contained");
+        String document = java.net.URLDecoder.decode(harness.aws.iam.getRolePolicy(request ->
+                request.roleName(role).policyName("ir-deny-sessions-" + incidentId))
+                .policyDocument(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(document).contains("\"Deny\"").contains("aws:TokenIssueTime");
+    }
+
     private static ObjectNode lowSeverity(Victim victim) {
         return ManualRuns.inputForResource(ResourceRef.instance(victim.instanceId()), false,
                 2.0, Clock.systemUTC());

@@ -22,7 +22,8 @@ public final class GatePolicy {
     /** The playbooks the containment machine carries out; the others are only recorded. */
     public static final Set<Playbook> CONTAINABLE = Set.of(Playbook.CONTAIN_INSTANCE,
             Playbook.DISABLE_ACCESS_KEY, Playbook.BLOCK_S3_PUBLIC_ACCESS,
-            Playbook.RESTORE_LOGGING, Playbook.REVOKE_OPEN_INGRESS);
+            Playbook.RESTORE_LOGGING, Playbook.REVOKE_OPEN_INGRESS,
+            Playbook.REVOKE_ROLE_SESSIONS);
 
     private final ApprovalMode mode;
     private final int approvalTimeoutSeconds;

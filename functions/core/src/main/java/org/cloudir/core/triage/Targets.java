@@ -47,9 +47,17 @@ final class Targets {
         return Map.copyOf(target);
     }
 
-    /** Returns the target of a GuardDuty finding: its bucket, or the trail a call stopped. */
+    /**
+     * Returns the target of a GuardDuty finding: its bucket, the trail a call stopped, or the
+     * role whose session credentials it names (an AssumedRole key: the role's sessions, not a
+     * key, are what the response must cut).
+     */
     static Map<String, Object> ofFinding(Fields f) {
         Map<String, Object> target = new LinkedHashMap<>();
+        if ("AssumedRole".equals(f.optionalText("detail.resource.accessKeyDetails.userType"))) {
+            put(target, "roleName", f, "detail.resource.accessKeyDetails.userName",
+                    Shapes.USER_NAME, "an IAM role name");
+        }
         if ("S3Bucket".equals(f.optionalText("detail.resource.resourceType"))) {
             put(target, "bucketName", f, "detail.resource.s3BucketDetails.0.name",
                     Shapes.BUCKET_NAME, "an S3 bucket name");

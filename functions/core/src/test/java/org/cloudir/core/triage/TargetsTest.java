@@ -37,6 +37,20 @@ class TargetsTest {
     }
 
     @Test
+    void roleSessionFindingNamesTheRoleWhoseSessionsToCut() {
+        Finding finding = parser.parse(Fixtures.text("invalid/guardduty-role-credentials.json"));
+
+        assertThat(finding.target()).containsExactly(Map.entry("roleName", "drill-web-role"));
+    }
+
+    @Test
+    void userKeyFindingNamesNoRole() {
+        Finding finding = parser.parse(Fixtures.text("guardduty-iam-malicious-ip.json"));
+
+        assertThat(finding.target()).doesNotContainKey("roleName");
+    }
+
+    @Test
     void bucketFindingNamesItsFirstBucket() {
         Finding finding = parser.parse(Fixtures.text(BUCKET_FINDING));
 
