@@ -1,11 +1,6 @@
 package org.cloudir.identify;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.Env;
-import org.cloudir.core.Json;
+import org.cloudir.aws.JsonFunction;
 import org.cloudir.core.Log;
 import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.ResponderException;
@@ -50,7 +45,7 @@ import software.amazon.awssdk.services.iam.IamClient;
  * finding, lists the other findings recorded on the incident and on the resource's earlier
  * incidents, and decides which phases wait for a person. It changes nothing in AWS.
  */
-public final class EnrichIncidentHandler implements RequestStreamHandler {
+public final class EnrichIncidentHandler extends JsonFunction<EnrichmentResult> {
     /** Activity is searched from this long before the finding's first activity to after it. */
     static final Duration ACTIVITY_MARGIN = Duration.ofHours(1);
 
@@ -89,18 +84,12 @@ public final class EnrichIncidentHandler implements RequestStreamHandler {
         this.clock = clock;
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context)
-            throws IOException {
-        JsonNode request = Json.mapper().readTree(input);
-        Json.mapper().writeValue(output,
-                handle(request == null ? Json.mapper().nullNode() : request));
-    }
 
     /**
      * Enriches the incident of {@code {"incident": ..., "triage": {"mode": ...}}}; the triage
      * note is optional (a manual run has none). The local worker calls this directly.
      */
+    @Override
     public EnrichmentResult handle(JsonNode request) {
         Incident incident = IncidentInput.read(request);
         Optional<Mode> catalogueMode = catalogueMode(request);

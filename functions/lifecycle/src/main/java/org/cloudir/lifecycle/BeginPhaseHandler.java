@@ -1,17 +1,13 @@
 package org.cloudir.lifecycle;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.Env;
+import org.cloudir.aws.JsonFunction;
 import org.cloudir.core.Json;
 import org.cloudir.core.Log;
 import org.cloudir.core.MalformedEventException;
@@ -32,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * apply and how long they wait, counts containment against the blast-radius limit, and notes
  * when the phase began.
  */
-public final class BeginPhaseHandler implements RequestStreamHandler {
+public final class BeginPhaseHandler extends JsonFunction<BeganPhase> {
     static final int DEFAULT_APPROVAL_TIMEOUT_SECONDS = 86_400;
 
     private final Log log = Log.forClass(BeginPhaseHandler.class);
@@ -59,19 +55,13 @@ public final class BeginPhaseHandler implements RequestStreamHandler {
                 number(env, "BLAST_RADIUS_PER_HOUR", 20), clock);
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context)
-            throws IOException {
-        JsonNode request = Json.mapper().readTree(input);
-        Json.mapper().writeValue(output,
-                handle(request == null ? Json.mapper().nullNode() : request));
-    }
 
     /**
      * Checks the input and plans the phase; the local worker calls this directly.
      *
      * @param request {@code {"phase": ..., "run": <execution name>, "input": <execution input>}}
      */
+    @Override
     public BeganPhase handle(JsonNode request) {
         Phase phase = Phase.fromWireName(request.path("phase").asText(""));
         String run = request.path("run").asText("");

@@ -1,11 +1,6 @@
 package org.cloudir.lifecycle;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -14,7 +9,7 @@ import java.util.Optional;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.AwsErrors;
 import org.cloudir.aws.Env;
-import org.cloudir.core.Json;
+import org.cloudir.aws.JsonFunction;
 import org.cloudir.core.Log;
 import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.model.Incident;
@@ -33,7 +28,7 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
  * the notification topic. It returns at once; the execution waits until a person answers with
  * {@code approve} or {@code reject} (SendTaskSuccess / SendTaskFailure) or the gate times out.
  */
-public final class RequestApprovalHandler implements RequestStreamHandler {
+public final class RequestApprovalHandler extends JsonFunction<Map<String, Object>> {
     private final Log log = Log.forClass(RequestApprovalHandler.class);
     private final LifecycleTable table;
     private final SnsClient sns;
@@ -58,15 +53,9 @@ public final class RequestApprovalHandler implements RequestStreamHandler {
         this.clock = clock;
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context)
-            throws IOException {
-        JsonNode request = Json.mapper().readTree(input);
-        Json.mapper().writeValue(output,
-                handle(request == null ? Json.mapper().nullNode() : request));
-    }
 
     /** Stores and announces the gate; the local worker calls this directly. */
+    @Override
     public Map<String, Object> handle(JsonNode request) {
         Incident incident = IncidentInput.read(request);
         String gate = required(request, "gate");

@@ -1,11 +1,6 @@
 package org.cloudir.prepare;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.cloudir.aws.Env;
-import org.cloudir.core.Json;
+import org.cloudir.aws.JsonFunction;
 import org.cloudir.core.Log;
 import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.readiness.CheckStatus;
@@ -31,7 +26,7 @@ import org.cloudir.prepare.internal.StoreChecks;
  * permissions. It only reads and creates nothing; each check says OK, MISSING or UNKNOWN, and
  * the deployment is ready when nothing is MISSING. Run on demand or on a schedule.
  */
-public final class ReadinessCheckHandler implements RequestStreamHandler {
+public final class ReadinessCheckHandler extends JsonFunction<ReadinessReport> {
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
     private final Log log = Log.forClass(ReadinessCheckHandler.class);
@@ -64,15 +59,9 @@ public final class ReadinessCheckHandler implements RequestStreamHandler {
         this.clock = clock;
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context)
-            throws IOException {
-        JsonNode request = Json.mapper().readTree(input);
-        Json.mapper().writeValue(output,
-                handle(request == null ? Json.mapper().nullNode() : request));
-    }
 
     /** Runs every check; the request is {@code {}} or {@code {"regions": [...]}}. */
+    @Override
     public ReadinessReport handle(JsonNode request) {
         Set<String> otherRegions = otherRegions(request);
 

@@ -1,11 +1,6 @@
 package org.cloudir.record;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -19,6 +14,7 @@ import java.util.Set;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.AwsErrors;
 import org.cloudir.aws.Env;
+import org.cloudir.aws.JsonFunction;
 import org.cloudir.core.Json;
 import org.cloudir.core.Log;
 import org.cloudir.core.MalformedEventException;
@@ -35,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * It changes nothing. Reads are strongly consistent, so an entry written by the step before
  * is always seen.
  */
-public final class ReadIncidentHandler implements RequestStreamHandler {
+public final class ReadIncidentHandler extends JsonFunction<RecordedIncident> {
     static final String UNKNOWN_STATUS = "UNKNOWN";
 
     private final Log log = Log.forClass(ReadIncidentHandler.class);
@@ -58,15 +54,9 @@ public final class ReadIncidentHandler implements RequestStreamHandler {
         this.tableName = env.require("INCIDENT_TABLE");
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context)
-            throws IOException {
-        JsonNode request = Json.mapper().readTree(input);
-        Json.mapper().writeValue(output,
-                handle(request == null ? Json.mapper().nullNode() : request));
-    }
 
     /** Reads the record of the incident in the request; the local worker calls this. */
+    @Override
     public RecordedIncident handle(JsonNode request) {
         Incident incident = IncidentInput.read(request);
         String incidentId = incident.incidentId();

@@ -1,11 +1,6 @@
 package org.cloudir.record;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.Env;
+import org.cloudir.aws.JsonFunction;
 import org.cloudir.core.Json;
 import org.cloudir.core.Log;
 import org.cloudir.core.model.ActionResult;
@@ -28,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * plan the run's first state made ({@code plan.result.phase}); without one it is containment.
  * Every item is written conditionally, so a retried or repeated step never duplicates an entry.
  */
-public final class RecordIncidentHandler implements RequestStreamHandler {
+public final class RecordIncidentHandler extends JsonFunction<RecordSummary> {
     private final Log log = Log.forClass(RecordIncidentHandler.class);
     private final IncidentTable table;
 
@@ -46,14 +42,9 @@ public final class RecordIncidentHandler implements RequestStreamHandler {
         this.table = new IncidentTable(dynamoDb, env.require("INCIDENT_TABLE"), clock);
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context)
-            throws IOException {
-        JsonNode state = Json.mapper().readTree(input);
-        Json.mapper().writeValue(output, handle(state == null ? Json.mapper().nullNode() : state));
-    }
 
     /** Records the state of a response; the local worker calls this directly. */
+    @Override
     public RecordSummary handle(JsonNode state) {
         Incident incident = IncidentInput.read(state);
         List<ActionResult> actions = actionsIn(state);

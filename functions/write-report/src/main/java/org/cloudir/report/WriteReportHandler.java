@@ -1,11 +1,6 @@
 package org.cloudir.report;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +12,7 @@ import java.util.Optional;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.AwsErrors;
 import org.cloudir.aws.Env;
+import org.cloudir.aws.JsonFunction;
 import org.cloudir.core.Json;
 import org.cloudir.core.Log;
 import org.cloudir.core.evidence.ActivityLookup;
@@ -47,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * table and the manifest, adds it all to the manifest, records the manifest's SHA-256 on the
  * incident, and tells people how the incident ended.
  */
-public final class WriteReportHandler implements RequestStreamHandler {
+public final class WriteReportHandler extends JsonFunction<ReportSummary> {
     static final String TIMELINE = "timeline.svg";
     /** API activity is searched this long before the activity was first seen and after. */
     static final Duration ACTIVITY_MARGIN = Duration.ofHours(1);
@@ -86,15 +82,9 @@ public final class WriteReportHandler implements RequestStreamHandler {
         this.clock = clock;
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context)
-            throws IOException {
-        JsonNode state = Json.mapper().readTree(input);
-        Json.mapper().writeValue(output,
-                handle(state == null ? Json.mapper().nullNode() : state));
-    }
 
     /** Writes the report for the execution state; the local worker calls this directly. */
+    @Override
     public ReportSummary handle(JsonNode state) {
         Incident incident = IncidentInput.read(state);
         String id = incident.incidentId();

@@ -1,16 +1,11 @@
 package org.cloudir.evidence.collect;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import org.cloudir.aws.Env;
-import org.cloudir.core.Json;
+import org.cloudir.aws.JsonFunction;
 import org.cloudir.core.Log;
 import org.cloudir.core.evidence.EvidenceItem;
 import org.cloudir.core.evidence.Manifest;
@@ -30,7 +25,7 @@ import org.cloudir.evidence.ResourceDescriber;
  * report step, so that slow and rate-limited lookups never delay containment. A retried
  * attempt finds the manifest and stores nothing twice.
  */
-public final class CollectEvidenceHandler implements RequestStreamHandler {
+public final class CollectEvidenceHandler extends JsonFunction<EvidenceSummary> {
     private final Log log = Log.forClass(CollectEvidenceHandler.class);
     private final EvidenceStore store;
     private final ResourceDescriber describer;
@@ -53,15 +48,9 @@ public final class CollectEvidenceHandler implements RequestStreamHandler {
         this.clock = clock;
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context)
-            throws IOException {
-        JsonNode request = Json.mapper().readTree(input);
-        Json.mapper().writeValue(output,
-                handle(request == null ? Json.mapper().nullNode() : request));
-    }
 
     /** Collects the evidence of the incident in the request; the local worker calls this. */
+    @Override
     public EvidenceSummary handle(JsonNode request) {
         Incident incident = IncidentInput.read(request);
         Manifest manifest = store.manifest(incident.incidentId());
