@@ -447,6 +447,77 @@ def _remove_nested_execution_fields() -> None:
     _restore(NESTED_EXECUTION_FIELDS)
 
 
+# --------------------------------------------------------------------------------------------
+# task_answers_skip_unstarted
+#
+# SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat find the waiting task by asking every
+# execution's callback pool. moto asks executions that are still starting too, whose worker has
+# no environment yet, and answers the whole call with a 500 (AttributeError on None): while
+# many runs start at once, an answer to an unrelated, waiting task can fail. On AWS an answer
+# reaches its task whatever else is starting. The correction skips executions without an
+# environment; everything else is as moto does it.
+# --------------------------------------------------------------------------------------------
+
+TASK_ANSWERS_SKIP_UNSTARTED = "task_answers_skip_unstarted"
+
+
+def _callback_pools(executions: Any) -> Any:
+    for execution in executions:
+        worker = getattr(execution, "exec_worker", None)
+        env = getattr(worker, "env", None) if worker is not None else None
+        if env is not None:
+            yield env.callback_pool_manager
+
+
+def _apply_task_answers_skip_unstarted() -> None:
+    from moto.stepfunctions.parser import models
+    from moto.stepfunctions.parser.api import (
+        ExecutionStatus,
+        SendTaskFailureOutput,
+        SendTaskSuccessOutput,
+    )
+
+    backend = models.StepFunctionsParserBackend
+
+    def answer(pools: Any, notify: Callable[[Any], bool]) -> bool:
+        for pool in pools:
+            try:
+                if notify(pool):
+                    return True
+            except models.CallbackNotifyConsumerError as consumer_error:
+                if isinstance(consumer_error, models.CallbackConsumerTimeout):
+                    raise models.TaskTimedOut()
+                raise models.TaskDoesNotExist()
+        raise models.InvalidToken()
+
+    def send_task_success(self: Any, task_token: Any, outcome: str) -> Any:
+        result = models.CallbackOutcomeSuccess(callback_id=task_token, output=outcome)
+        answer(_callback_pools(self._get_executions(ExecutionStatus.RUNNING)),
+               lambda pool: pool.notify(callback_id=task_token, outcome=result))
+        return SendTaskSuccessOutput()
+
+    def send_task_failure(self: Any, task_token: Any, error: Any = None,
+                          cause: Any = None) -> Any:
+        result = models.CallbackOutcomeFailure(callback_id=task_token, error=error,
+                                               cause=cause)
+        answer(_callback_pools(self._get_executions()),
+               lambda pool: pool.notify(callback_id=task_token, outcome=result))
+        return SendTaskFailureOutput()
+
+    def send_task_heartbeat(self: Any, task_token: Any) -> Any:
+        answer(_callback_pools(self._get_executions(ExecutionStatus.RUNNING)),
+               lambda pool: pool.heartbeat(callback_id=task_token))
+        return None
+
+    _replace(TASK_ANSWERS_SKIP_UNSTARTED, backend, "send_task_success", send_task_success)
+    _replace(TASK_ANSWERS_SKIP_UNSTARTED, backend, "send_task_failure", send_task_failure)
+    _replace(TASK_ANSWERS_SKIP_UNSTARTED, backend, "send_task_heartbeat", send_task_heartbeat)
+
+
+def _remove_task_answers_skip_unstarted() -> None:
+    _restore(TASK_ANSWERS_SKIP_UNSTARTED)
+
+
 CORRECTIONS: tuple[Correction, ...] = (
     Correction(
         name=PRIMARY_ENI_GROUPS,
@@ -510,6 +581,15 @@ CORRECTIONS: tuple[Correction, ...] = (
         ),
         apply=_apply_nested_execution_fields,
         remove=_remove_nested_execution_fields,
+    ),
+    Correction(
+        name=TASK_ANSWERS_SKIP_UNSTARTED,
+        restores=(
+            "SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat reach the waiting task even "
+            "while other executions are still starting."
+        ),
+        apply=_apply_task_answers_skip_unstarted,
+        remove=_remove_task_answers_skip_unstarted,
     ),
 )
 

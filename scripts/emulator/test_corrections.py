@@ -298,6 +298,7 @@ def test_apply_and_remove_are_inverse():
         corrections.POLICY_CONDITIONS_SCOPE,
         corrections.SNAPSHOT_KMS_KEY,
         corrections.NESTED_EXECUTION_FIELDS,
+        corrections.TASK_ANSWERS_SKIP_UNSTARTED,
     ]
     assert all(a is not b for a, b in zip(before, snapshot()))
     corrections.remove_all()
@@ -312,7 +313,7 @@ def test_environment_switches():
     cause = corrections.TASK_FAILURE_CAUSE
     policy = corrections.POLICY_CONDITIONS_SCOPE
     everything = [name, arrays, account, cause, policy, corrections.SNAPSHOT_KMS_KEY,
-                  corrections.NESTED_EXECUTION_FIELDS]
+                  corrections.NESTED_EXECUTION_FIELDS, corrections.TASK_ANSWERS_SKIP_UNSTARTED]
     assert [c.name for c in corrections.selected({})] == everything
     assert corrections.selected({corrections.ENV_SWITCH: "off"}) == []
     assert [c.name for c in corrections.selected({corrections.ENV_SKIP: name})] == everything[1:]
@@ -642,3 +643,80 @@ def test_nested_execution_starts_and_its_result_has_the_service_fields():
 
     assert status == "SUCCEEDED"
     assert output == {"status": "SUCCEEDED", "output": {"phase": "containment"}}
+
+
+# --------------------------------------------------------------------------------------------
+# task_answers_skip_unstarted
+# --------------------------------------------------------------------------------------------
+
+
+class _StartingExecution:
+    """An execution as moto holds it while it is still starting: no worker environment."""
+
+    status = "RUNNING"
+    exec_worker = None
+    execution_arn = "arn:aws:states:us-east-1:123456789012:execution:gate:starting"
+
+
+def _answer_while_another_run_starts():
+    """Answers a waiting task while another execution is starting; returns the run's status."""
+    import time
+
+    from moto.core.config import default_user_config
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    with mock_aws():
+        default_user_config["stepfunctions"] = {"execute_state_machine": True}
+        try:
+            sqs = boto3.client("sqs", region_name=REGION)
+            sfn = boto3.client("stepfunctions", region_name=REGION)
+            queue = sqs.create_queue(QueueName="gate")["QueueUrl"]
+            wait = {"StartAt": "Wait for answer", "States": {"Wait for answer": {
+                "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": queue, "MessageBody": {"token.$": "$$.Task.Token"}},
+                "End": True}}}
+            machine = sfn.create_state_machine(
+                name="gate", definition=json.dumps(wait),
+                roleArn="arn:aws:iam::123456789012:role/states")["stateMachineArn"]
+            execution = sfn.start_execution(
+                stateMachineArn=machine, name="waiting", input="{}")["executionArn"]
+            token = None
+            deadline = time.time() + 20
+            while token is None and time.time() < deadline:
+                for message in sqs.receive_message(QueueUrl=queue).get("Messages", []):
+                    token = json.loads(message["Body"])["token"]
+            backend = stepfunctions_parser_backends["123456789012"][REGION]
+            starting = _StartingExecution()
+            backend.state_machines[0].executions.insert(0, starting)
+            try:
+                sfn.send_task_success(taskToken=token, output="{}")
+            except Exception as answer_failed:  # noqa: BLE001 - the uncorrected 500
+                return type(answer_failed).__name__
+            finally:
+                backend.state_machines[0].executions.remove(starting)
+            while time.time() < deadline:
+                status = sfn.describe_execution(executionArn=execution)["status"]
+                if status != "RUNNING":
+                    return status
+                time.sleep(0.2)
+            return "RUNNING"
+        finally:
+            default_user_config.pop("stepfunctions", None)
+
+
+def test_without_correction_an_answer_fails_while_another_run_starts():
+    corrections.remove(corrections.TASK_ANSWERS_SKIP_UNSTARTED)
+
+    outcome = _answer_while_another_run_starts()
+
+    assert outcome != "SUCCEEDED"
+
+
+def test_answer_reaches_its_task_while_another_run_starts():
+    corrections.apply(corrections.TASK_ANSWERS_SKIP_UNSTARTED)
+    try:
+        outcome = _answer_while_another_run_starts()
+    finally:
+        corrections.remove(corrections.TASK_ANSWERS_SKIP_UNSTARTED)
+
+    assert outcome == "SUCCEEDED"

@@ -66,17 +66,17 @@ public final class RecordIncidentHandler extends JsonFunction<RecordSummary> {
                     error.path("Error").asText("unknown"), error.path("Cause").asText("")) ? 1 : 0;
         }
         IncidentStatus status = table.upsertIncident(incident, next);
+        String runOutcome = phaseOutcome(error, gateDecision, actions);
         String run = plan.path("run").asText("");
         if (!run.isBlank()) {
-            table.phaseFinished(incident.incidentId(), phase, run,
-                    phaseOutcome(error, gateDecision, actions));
+            table.phaseFinished(incident.incidentId(), phase, run, runOutcome);
             if (gateDecision.equals("TIMED_OUT")) {
                 table.approvalTimedOut(incident.incidentId(), run,
                         state.path("gateOutcome").path("gate").asText(phase));
             }
         }
 
-        RecordSummary summary = new RecordSummary(incident.incidentId(), status,
+        RecordSummary summary = new RecordSummary(incident.incidentId(), status, runOutcome,
                 written, 1 + actions.size() + (error.isMissingNode() ? 0 : 1) - written);
         log.info("incident recorded", "incidentId", incident.incidentId(), "phase", phase,
                 "status", status, "written", summary.written(),

@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 public final class LocalWorker implements AutoCloseable {
     /** Failed intake messages come back this soon locally (in AWS: the queue's timeout). */
     static final int LOCAL_RETRY_VISIBILITY_SECONDS = 2;
+    private static final int ANSWER_ATTEMPTS = 6;
 
     private final LocalAws aws;
     private final Stack stack;
@@ -108,18 +109,39 @@ public final class LocalWorker implements AutoCloseable {
                     .put("ExecutedVersion", "$LATEST")
                     .put("StatusCode", 200);
             output.set("Payload", result);
-            aws.sfn.sendTaskSuccess(request -> request.taskToken(token)
-                    .output(Json.write(output)));
+            answerWithRetries(() -> aws.sfn.sendTaskSuccess(request -> request.taskToken(token)
+                    .output(Json.write(output))));
         } catch (FunctionError error) {
-            aws.sfn.sendTaskFailure(request -> request.taskToken(token)
+            answerWithRetries(() -> aws.sfn.sendTaskFailure(request -> request.taskToken(token)
                     .error(error.type)
                     .cause(Json.write(Map.of("errorType", error.type,
-                            "errorMessage", error.message, "stackTrace", List.of()))));
+                            "errorMessage", error.message, "stackTrace", List.of())))));
         } catch (TaskTimedOutException | InvalidTokenException stale) {
             // The engine gave up on this task already (timeout) or it was answered before.
         } finally {
             aws.sqs.deleteMessage(request -> request.queueUrl(queueUrl)
                     .receiptHandle(message.receiptHandle()));
+        }
+    }
+
+    /**
+     * Sends a task's answer, trying again when the emulator fails the call: Lambda's own
+     * integration does not lose an answer, so neither may the worker (the task would otherwise
+     * wait for its timeout).
+     */
+    private static void answerWithRetries(Runnable send) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                send.run();
+                return;
+            } catch (TaskTimedOutException | InvalidTokenException stale) {
+                throw stale;
+            } catch (SdkException e) {
+                if (attempt >= ANSWER_ATTEMPTS) {
+                    throw e;
+                }
+                sleepQuietly(200L * attempt);
+            }
         }
     }
 
@@ -205,8 +227,12 @@ public final class LocalWorker implements AutoCloseable {
     }
 
     private static void sleepQuietly() {
+        sleepQuietly(500);
+    }
+
+    private static void sleepQuietly(long millis) {
         try {
-            TimeUnit.MILLISECONDS.sleep(500);
+            TimeUnit.MILLISECONDS.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

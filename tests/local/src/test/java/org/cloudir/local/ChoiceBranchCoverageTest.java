@@ -43,6 +43,8 @@ class ChoiceBranchCoverageTest {
             "PostureContainmentTest$StoppedTrail#approvedGateRestoresLogging",
             "containment: Route by resource type -> Revoke open ingress",
             "PostureContainmentTest$SshOpenToEveryone#approvedGateRevokesTheOpenIngress",
+            "containment: Route by resource type -> Revoke role sessions",
+            "ApprovalGateTest#approvedRoleSessionRevocationDeniesTheRolesEarlierSessions",
             "containment: Route by resource type -> Record notify-only incident",
             "OrchestratorBranchesTest$NotifyOnlyIncident"
                     + "#containmentWasNotifiedAndTheIncidentIsClosed",
@@ -78,9 +80,6 @@ class ChoiceBranchCoverageTest {
             UNREACHABLE + "\"Prepare by resource type\" already sends every resource that is"
                     + " neither Instance nor AccessKey to \"Record eradication\", and nothing"
                     + " between the two Choices changes $.incident.resource.type",
-            "eradication: Route by outcome -> Eradication failed",
-            "EradicationAloneTest$ProtectedAfterContainment"
-                    + "#laterRejectedRunOfAFailedIncidentRoutesToEradicationFailed",
             "eradication: Route by outcome -> Eradication not approved",
             "EradicationAloneTest$RejectedOnAContainedInstance#rejectedRunEndsNotApproved",
             "eradication: Route by outcome -> Eradicated",
@@ -107,9 +106,6 @@ class ChoiceBranchCoverageTest {
             "recovery: Was the instance isolated? -> Start instance",
             "RecoveryAloneTest$InstanceNeverIsolated"
                     + "#recoveryStartsNothingAndVerifiesTheUntouchedInstance",
-            "recovery: Route by outcome -> Recovery failed",
-            "RecoveryAloneTest$RejectedAfterAFailedEradication"
-                    + "#rejectedRunOfAFailedIncidentRoutesToRecoveryFailed",
             "recovery: Route by outcome -> Recovery not approved",
             "RecoveryAloneTest$RejectedAfterEradication#rejectedRunEndsNotApproved",
             "recovery: Route by outcome -> Recovered",

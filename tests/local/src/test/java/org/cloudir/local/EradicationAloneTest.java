@@ -286,8 +286,8 @@ class EradicationAloneTest {
 
     /**
      * An instance tagged ir:protected=true after containment: the first eradication is refused.
-     * The tag is then lifted and a second run rejected at its gate: the incident's status is
-     * still FAILED from the first run, so "Route by outcome" takes its FAILED branch.
+     * The tag is then lifted and a second run rejected at its gate: it ends "not approved",
+     * although the incident's status is still FAILED from the first run.
      */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -333,13 +333,13 @@ class EradicationAloneTest {
         }
 
         @Test
-        void laterRejectedRunOfAFailedIncidentRoutesToEradicationFailed() {
-            PhaseRuns.assertFinished(rejectedLater, "FAILED");
+        void laterRejectedRunOfAFailedIncidentEndsNotApproved() {
+            PhaseRuns.assertFinished(rejectedLater, "SUCCEEDED");
             assertThat(rejectedLater.states()).containsExactlyElementsOf(then(
                     INSTANCE_AT_GATE, "Note eradication rejected", "Record eradication",
-                    "Route by outcome", "Eradication failed"));
+                    "Route by outcome", "Eradication not approved"));
             PhaseRuns.assertBranch(rejectedLater.states(), "Route by outcome",
-                    "Eradication failed");
+                    "Eradication not approved");
             assertThat(phases.phaseOutcome(incidentId, "eradication",
                     incidentId + "-eradication-again")).isEqualTo("REJECTED");
             assertThat(phases.incidentStatus(incidentId)).contains("FAILED");
