@@ -35,7 +35,9 @@ import software.amazon.awssdk.services.ec2.model.Reservation;
  * Each subnet's ACL association before the change is recorded on the subnet as the
  * {@code ir:original-nacl} tag and in the result's details, so restore-subnet-acl can put it
  * back. It refuses when the instance, its VPC, one of the subnets, or any instance with an
- * interface in them is tagged ir:protected=true.
+ * interface in them is tagged ir:protected=true. Network ACLs filter only traffic that
+ * crosses the subnet boundary: hosts inside one quarantined subnet still reach each other,
+ * which is why isolate-instance's security groups remain the per-instance containment.
  */
 public final class QuarantineSubnetHandler extends ActionHandler {
     static final String ACTION = "quarantine-subnet";
