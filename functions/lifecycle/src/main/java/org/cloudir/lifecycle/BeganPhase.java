@@ -11,6 +11,8 @@ import java.util.Map;
  * @param playbook the playbook this run carries out
  * @param triage what triage noted (catalogue entry, mode, proposed playbook); empty when the
  *     run was started by hand
+ * @param options the run's options as the phases that follow use them: the gate wait in
+ *     seconds ({@code approvalTimeoutSeconds}) and, when asked for, {@code quarantineSubnet}
  */
 public record BeganPhase(
         String phase,
@@ -21,5 +23,6 @@ public record BeganPhase(
         Map<String, Boolean> gates,
         int approvalTimeoutSeconds,
         List<String> reasons,
-        Map<String, Object> triage) {
+        Map<String, Object> triage,
+        Map<String, Object> options) {
 }

@@ -2,6 +2,7 @@ package org.cloudir.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +72,8 @@ public final class BeginPhaseHandler extends JsonFunction<BeganPhase> {
         }
         JsonNode input = request.path("input");
         Incident incident = IncidentInput.read(input);
+        Optional<Boolean> subnetQuarantine = quarantineSubnet(
+                input.path("options").path("quarantineSubnet"));
         JsonNode triage = input.path("triage");
         Optional<Playbook> proposed = proposedPlaybook(triage);
 
@@ -92,10 +95,25 @@ public final class BeginPhaseHandler extends JsonFunction<BeganPhase> {
         log.info("phase started", "incidentId", incident.incidentId(), "phase", phase,
                 "run", run, "playbook", plan.playbook(), "gates", plan.gates(),
                 "approvalMode", plan.approvalMode());
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("approvalTimeoutSeconds", plan.approvalTimeoutSeconds());
+        subnetQuarantine.ifPresent(asked -> options.put("quarantineSubnet", asked));
         return new BeganPhase(plan.phase().wireName(), plan.incidentId(), run, plan.playbook(),
                 plan.approvalMode(), plan.gates(), plan.approvalTimeoutSeconds(),
                 plan.reasons(), triage.isObject()
-                        ? Json.convert(triage, Map.class) : Map.of());
+                        ? Json.convert(triage, Map.class) : Map.of(), options);
+    }
+
+    /** Reads {@code options.quarantineSubnet}: a run may ask for the subnet quarantine. */
+    private static Optional<Boolean> quarantineSubnet(JsonNode asked) {
+        if (asked.isMissingNode() || asked.isNull()) {
+            return Optional.empty();
+        }
+        if (!asked.isBoolean()) {
+            throw new MalformedEventException("field 'options.quarantineSubnet' is '" + asked
+                    + "'; it must be true or false");
+        }
+        return Optional.of(asked.booleanValue());
     }
 
     /**

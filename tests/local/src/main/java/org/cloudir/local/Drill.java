@@ -117,7 +117,8 @@ public final class Drill {
             instanceChecks.add(historyCheck(executions, instanceRun, List.of(
                     "Begin containment", "Collect evidence", "Containment approval needed?",
                     "Adopt playbook", "Route by resource type", "Snapshot volumes",
-                    "Isolate instance", "Record containment", "Write report",
+                    "Isolate instance", "Subnet quarantine asked?", "Record containment",
+                    "Write report",
                     "Route by outcome", "Contained")));
             List<Check> keyChecks = new ArrayList<>(List.of(
                     checks.accessKeyInactive(victim.userName(), victim.accessKeyId()),

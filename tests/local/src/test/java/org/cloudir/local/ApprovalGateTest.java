@@ -66,7 +66,8 @@ class ApprovalGateTest {
         assertThat(approved.gate()).isEqualTo("containment");
         assertThat(done.status()).isEqualTo("SUCCEEDED");
         assertThat(done.states()).contains("Ask approval to contain", "Adopt playbook",
-                "Snapshot volumes", "Isolate instance", "Record containment")
+                "Snapshot volumes", "Isolate instance", "Subnet quarantine asked?",
+                "Record containment")
                 .endsWith("Contained");
         assertThat(new EmulatorChecks(harness.aws).instanceIsolated(victim.instanceId()))
                 .allSatisfy(check -> assertThat(check.passed()).as(check.toString()).isTrue());

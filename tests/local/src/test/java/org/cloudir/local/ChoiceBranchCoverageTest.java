@@ -43,6 +43,14 @@ class ChoiceBranchCoverageTest {
             "PostureContainmentTest$StoppedTrail#approvedGateRestoresLogging",
             "containment: Route by resource type -> Revoke open ingress",
             "PostureContainmentTest$SshOpenToEveryone#approvedGateRevokesTheOpenIngress",
+            "containment: Subnet quarantine asked? -> Subnet quarantine approval needed?",
+            "SubnetQuarantineRunsTest$ApprovedThenRecovered#approvedGateQuarantinesTheSubnet",
+            "containment: Subnet quarantine asked? -> Record containment",
+            "SubnetQuarantineRunsTest#runThatDoesNotAskLeavesTheSubnetAlone",
+            "containment: Subnet quarantine approval needed? -> Ask approval to quarantine subnet",
+            "SubnetQuarantineRunsTest$ApprovedThenRecovered#approvedGateQuarantinesTheSubnet",
+            "containment: Subnet quarantine approval needed? -> Quarantine subnet",
+            "SubnetQuarantineRunsTest#dryRunPlansTheQuarantineWithoutAGate",
             "containment: Route by resource type -> Revoke role sessions",
             "ApprovalGateTest#approvedRoleSessionRevocationDeniesTheRolesEarlierSessions",
             "containment: Route by resource type -> Record notify-only incident",
@@ -101,6 +109,12 @@ class ChoiceBranchCoverageTest {
             "PostureContainmentTest$PublicBucket"
                     + "#approvedRecoveryHasNothingToUndoAndTheBucketStaysBlocked",
             "recovery: Was the instance isolated? -> Restore instance",
+            "RecoveryAloneTest$ApprovedAfterEradication"
+                    + "#approvedRunRestoresStartsAndVerifiesTheIsolatedInstance",
+            "recovery: Was the subnet quarantined? -> Restore subnet network ACL",
+            "SubnetQuarantineRunsTest$ApprovedThenRecovered"
+                    + "#recoveryPutsTheSubnetBackOnItsOriginalAcl",
+            "recovery: Was the subnet quarantined? -> Start instance",
             "RecoveryAloneTest$ApprovedAfterEradication"
                     + "#approvedRunRestoresStartsAndVerifiesTheIsolatedInstance",
             "recovery: Was the instance isolated? -> Start instance",

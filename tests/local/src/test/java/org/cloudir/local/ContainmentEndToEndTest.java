@@ -36,7 +36,8 @@ class ContainmentEndToEndTest {
             "Collect evidence",
             "Containment approval needed?", "Adopt playbook",
             "Route by resource type", "Snapshot volumes", "Isolate instance",
-            "Record containment", "Write report", "Route by outcome", "Contained");
+            "Subnet quarantine asked?", "Record containment", "Write report", "Route by outcome",
+            "Contained");
     private static final List<String> CONTAINED_KEY = List.of("Begin containment",
             "Collect evidence",
             "Containment approval needed?", "Adopt playbook",

@@ -269,8 +269,9 @@ class EnrichIncidentEmulatorTest {
                 .isEqualTo("automatic");
         assertThat(output.at("/enrichment/resource/owner/owner").asText())
                 .isEqualTo("payments-team");
-        assertThat(output.at("/enrichment/decision/gates").toString()).isEqualTo(
-                "{\"containment\":false,\"eradication\":true,\"recovery\":true}");
+        assertThat(Json.convert(output.at("/enrichment/decision/gates"), Map.class))
+                .isEqualTo(Map.of("containment", false, "subnetQuarantine", true,
+                        "eradication", true, "recovery", true));
         assertThat(enrichment.decision().gates()).containsEntry("containment", false)
                 .containsEntry("eradication", true).containsEntry("recovery", true);
     }

@@ -76,7 +76,8 @@ class EvidenceAndReportTest {
         assertThat(run.statusAsString()).isEqualTo("SUCCEEDED");
         assertThat(states).containsExactly("Begin containment", "Collect evidence",
                 "Containment approval needed?", "Adopt playbook", "Route by resource type",
-                "Snapshot volumes", "Isolate instance", "Record containment", "Write report",
+                "Snapshot volumes", "Isolate instance", "Subnet quarantine asked?",
+                "Record containment", "Write report",
                 "Route by outcome", "Contained");
     }
 

@@ -53,7 +53,8 @@ class FindingStormEmulatorTest {
                         .containsExactly("Begin containment", "Collect evidence",
                                 "Containment approval needed?", "Adopt playbook",
                                 "Route by resource type",
-                                "Snapshot volumes", "Isolate instance", "Record containment",
+                                "Snapshot volumes", "Isolate instance",
+                                "Subnet quarantine asked?", "Record containment",
                                 "Write report", "Route by outcome", "Contained");
             }
 

@@ -56,7 +56,8 @@ class RecoveryAloneTest {
             assertThat(done.states()).containsExactly("Begin recovery", "Read incident record",
                     "Recovery approval needed?", "Ask approval to recover",
                     "Recover by resource type", "Was the instance isolated?",
-                    "Restore instance", "Start instance", "Verify recovered instance",
+                    "Restore instance", "Was the subnet quarantined?", "Start instance",
+                    "Verify recovered instance",
                     "Record recovery", "Route by outcome", "Recovered");
             PhaseRuns.assertBranch(done.states(), "Recovery approval needed?",
                     "Ask approval to recover");

@@ -64,6 +64,7 @@ public final class GatePolicy {
         }
         gates.put(Gate.CONTAINMENT.wireName(), containmentGate(playbook, gatedEntry,
                 incident.severityBand(), blastRadius, reasons));
+        gates.put(Gate.SUBNET_QUARANTINE.wireName(), laterGate("subnet quarantine", reasons));
         gates.put(Gate.ERADICATION.wireName(), laterGate("eradication", reasons));
         gates.put(Gate.RECOVERY.wireName(), laterGate("recovery", reasons));
         return new PhasePlan(phase, incident.incidentId(), playbook.wireName(), mode.wireName(),
@@ -103,7 +104,10 @@ public final class GatePolicy {
         return false;
     }
 
-    /** Eradication and recovery destroy or re-open: a person decides unless all is automatic. */
+    /**
+     * Subnet quarantine, eradication and recovery cut others off, destroy or re-open: a person
+     * decides unless everything is automatic.
+     */
     private boolean laterGate(String phase, List<String> reasons) {
         if (mode == ApprovalMode.AUTOMATIC) {
             reasons.add(phase + ": automatic (approval mode automatic)");

@@ -23,6 +23,7 @@ class GatePolicyTest {
                 Optional.of(new BlastRadius.Decision(true, "within limits")));
 
         assertThat(plan.gates()).containsEntry("containment", false)
+                .containsEntry("subnetQuarantine", true)
                 .containsEntry("eradication", true).containsEntry("recovery", true);
         assertThat(plan.playbook()).isEqualTo("contain-instance");
         assertThat(plan.approvalTimeoutSeconds()).isEqualTo(60);
@@ -82,7 +83,8 @@ class GatePolicyTest {
                 incident(Playbook.NOTIFY_ONLY, 2.0, false),
                 Optional.of(Playbook.REVOKE_OPEN_INGRESS), Optional.empty());
 
-        assertThat(plan.gates()).containsOnlyKeys("containment", "eradication", "recovery")
+        assertThat(plan.gates()).containsOnlyKeys("containment", "subnetQuarantine",
+                "eradication", "recovery")
                 .doesNotContainValue(true);
         assertThat(plan.playbook()).isEqualTo("revoke-open-ingress");
     }
