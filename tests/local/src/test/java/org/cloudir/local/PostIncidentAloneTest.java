@@ -35,10 +35,10 @@ class PostIncidentAloneTest {
     }
 
     @Test
-    void runWritesTheReportThenRecordsTheClosure() {
+    void runRecordsTheClosureThenWritesTheReport() {
         PhaseRuns.assertFinished(done, "SUCCEEDED");
-        assertThat(done.states()).containsExactly("Begin post-incident", "Write final report",
-                "Record closure", "Closed");
+        assertThat(done.states()).containsExactly("Begin post-incident", "Record closure",
+                "Write final report", "Closed");
         assertThat(phases.output(done.executionArn()).has("reportError")).isFalse();
     }
 
