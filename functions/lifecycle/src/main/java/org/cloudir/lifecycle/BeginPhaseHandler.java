@@ -22,6 +22,7 @@ import org.cloudir.core.model.Playbook;
 import org.cloudir.core.triage.IncidentInput;
 import org.cloudir.lifecycle.internal.LifecycleTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Runs as the first state of every incident phase machine: checks the execution input (a bad
@@ -76,6 +77,7 @@ public final class BeginPhaseHandler extends JsonFunction<BeganPhase> {
                 input.path("options").path("quarantineSubnet"));
         JsonNode triage = input.path("triage");
         Optional<Playbook> proposed = proposedPlaybook(triage);
+        checkAgainstRecord(phase, incident);
 
         Optional<BlastRadius.Decision> blast = Optional.empty();
         boolean acts = phase == Phase.CONTAINMENT
@@ -90,7 +92,10 @@ public final class BeginPhaseHandler extends JsonFunction<BeganPhase> {
         if (acts && !plan.gates().get("containment")) {
             table.recordActed(incident.incidentId(), incident.resource().key());
         }
-        table.phaseStarted(incident.incidentId(), phase.wireName(), run);
+        if (phase != Phase.INCIDENT_RESPONSE) {
+            // The orchestrator's own run is not a phase: its phases are listed one by one.
+            table.phaseStarted(incident.incidentId(), phase.wireName(), run);
+        }
 
         log.info("phase started", "incidentId", incident.incidentId(), "phase", phase,
                 "run", run, "playbook", plan.playbook(), "gates", plan.gates(),
@@ -102,6 +107,30 @@ public final class BeginPhaseHandler extends JsonFunction<BeganPhase> {
                 plan.approvalMode(), plan.gates(), plan.approvalTimeoutSeconds(),
                 plan.reasons(), triage.isObject()
                         ? Json.convert(triage, Map.class) : Map.of(), options);
+    }
+
+    /**
+     * Refuses a run whose input does not fit what the incident record says: a phase that
+     * undoes or closes (eradication, recovery, post-incident) needs an incident that was
+     * recorded, and no phase may act on another resource than the incident's.
+     */
+    private void checkAgainstRecord(Phase phase, Incident incident) {
+        Optional<Map<String, AttributeValue>> summary = table.summary(incident.incidentId());
+        boolean needsRecord = phase == Phase.ERADICATION || phase == Phase.RECOVERY
+                || phase == Phase.POST_INCIDENT;
+        if (needsRecord && summary.map(item -> !item.containsKey("status")).orElse(true)) {
+            throw new MalformedEventException("field 'incident.incidentId': incident "
+                    + incident.incidentId() + " has no record yet, so " + phase.wireName()
+                    + " has nothing to act on; run containment (or the incident-response"
+                    + " orchestrator) for it first");
+        }
+        String recorded = summary.map(item -> item.get("resourceId"))
+                .map(AttributeValue::s).orElse(null);
+        if (recorded != null && !recorded.equals(incident.resource().key())) {
+            throw new MalformedEventException("field 'incident.resource' names "
+                    + incident.resource().key() + " but incident " + incident.incidentId()
+                    + " is about " + recorded + "; start the run with that incident's input");
+        }
     }
 
     /** Reads {@code options.quarantineSubnet}: a run may ask for the subnet quarantine. */

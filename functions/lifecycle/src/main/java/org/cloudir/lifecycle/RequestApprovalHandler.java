@@ -3,6 +3,8 @@ package org.cloudir.lifecycle;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +81,9 @@ public final class RequestApprovalHandler extends JsonFunction<Map<String, Objec
                     "gate", gate, "run", run, "outcome", "SKIPPED");
             return Map.of("requested", false, "gate", gate, "proposal", proposal);
         }
-        String messageId = publish(incident, approval);
+        List<String> reasons = new ArrayList<>();
+        request.path("reasons").forEach(reason -> reasons.add(reason.asText()));
+        String messageId = publish(incident, approval, reasons);
         log.info("approval requested", "incidentId", incident.incidentId(), "phase", phase,
                 "gate", gate, "run", run, "expiresAt", approval.expiresAt().toString(),
                 "messageId", messageId);
@@ -87,18 +91,21 @@ public final class RequestApprovalHandler extends JsonFunction<Map<String, Objec
                 "expiresAt", approval.expiresAt().toString());
     }
 
-    private String publish(Incident incident, PendingApproval approval) {
+    private String publish(Incident incident, PendingApproval approval, List<String> reasons) {
         String subject = String.format(Locale.ROOT, "[%s] Incident %s: approve %s?",
                 incident.severityBand().wireName(), incident.incidentId(), approval.gate());
         String message = String.format(Locale.ROOT, "Incident %s waits for approval of its %s"
                         + " gate (phase %s, run %s).%n%nProposed: %s%n%nFinding: %s, severity"
-                        + " %.1f%nResource: %s %s%nWaits until: %s, then goes on without"
+                        + " %.1f%nResource: %s %s%nWhy it waits: %s%nWaits until: %s, then goes"
+                        + " on without"
                         + " acting.%n%nApprove: scripts/ir approve %s --gate %s --by <name>%n"
                         + "Reject:  scripts/ir reject %s --gate %s --by <name> --reason <why>%n"
                         + "Task token (what those commands send): %s%n",
                 incident.incidentId(), approval.gate(), approval.phase(), approval.run(),
                 approval.proposal(), incident.finding().type(), incident.finding().severity(),
                 incident.resource().type().wireName(), incident.resource().key(),
+                reasons.stream().filter(reason -> reason.startsWith(approval.gate()))
+                        .findFirst().orElse(String.join("; ", reasons)),
                 approval.expiresAt(), incident.incidentId(), approval.gate(),
                 incident.incidentId(), approval.gate(), approval.taskToken());
         return AwsErrors.call("Publish " + topicArn, () -> sns.publish(request -> request

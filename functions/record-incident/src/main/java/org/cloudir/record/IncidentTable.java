@@ -165,30 +165,46 @@ public final class IncidentTable {
         }
     }
 
+    /**
+     * Writes the summary entry with a new status. A CLOSED incident stays CLOSED: a late
+     * answer to a gate or a run started by hand afterwards is recorded in its own entries but
+     * does not re-open it (a new finding opens a new incident instead).
+     */
     void upsertIncident(Incident incident, IncidentStatus status) {
+        try {
+            writeSummary(incident, status);
+        } catch (ConditionalCheckFailedException closed) {
+            joinFinding(incident);
+        }
+    }
+
+    private void writeSummary(Incident incident, IncidentStatus status) {
         String now = clock.instant().toString();
         AwsErrors.run("UpdateItem " + tableName, () -> dynamoDb.updateItem(request -> request
                 .tableName(tableName)
                 .key(Map.of("incidentId", s(incident.incidentId()), "entry", s(SUMMARY_ENTRY)))
+                .conditionExpression("attribute_not_exists(#status) OR #status <> :closed"
+                        + " OR :status = :closed")
                 .updateExpression("SET openedAt = if_not_exists(openedAt, :now), updatedAt = :now,"
                         + " #status = :status, playbook = :playbook, resourceType = :type,"
                         + " resourceId = :resource, findingType = :findingType,"
                         + " severity = :severity, drill = :drill, dryRun = :dryRun"
                         + " ADD findingIds :findingIds")
                 .expressionAttributeNames(Map.of("#status", "status"))
-                .expressionAttributeValues(Map.of(
-                        ":now", s(now),
-                        ":status", s(status.name()),
-                        ":playbook", s(incident.playbook().wireName()),
-                        ":type", s(incident.resource().type().wireName()),
-                        ":resource", s(String.valueOf(incident.resource().key())),
-                        ":findingType", s(incident.finding().type()),
-                        ":severity", AttributeValue.fromN(
-                                Double.toString(incident.finding().severity())),
-                        ":drill", AttributeValue.fromBool(incident.drill()),
-                        ":dryRun", AttributeValue.fromBool(incident.dryRun()),
-                        ":findingIds", AttributeValue.fromSs(
-                                List.of(incident.finding().id()))))));
+                .expressionAttributeValues(Map.ofEntries(
+                        Map.entry(":now", s(now)),
+                        Map.entry(":status", s(status.name())),
+                        Map.entry(":closed", s(IncidentStatus.CLOSED.name())),
+                        Map.entry(":playbook", s(incident.playbook().wireName())),
+                        Map.entry(":type", s(incident.resource().type().wireName())),
+                        Map.entry(":resource", s(String.valueOf(incident.resource().key()))),
+                        Map.entry(":findingType", s(incident.finding().type())),
+                        Map.entry(":severity", AttributeValue.fromN(
+                                Double.toString(incident.finding().severity()))),
+                        Map.entry(":drill", AttributeValue.fromBool(incident.drill())),
+                        Map.entry(":dryRun", AttributeValue.fromBool(incident.dryRun())),
+                        Map.entry(":findingIds", AttributeValue.fromSs(
+                                List.of(incident.finding().id())))))));
     }
 
     private boolean putIfAbsent(Map<String, AttributeValue> item) {

@@ -77,11 +77,13 @@ final class LifecycleDrill {
             Incident key = triage.triage(Json.write(keyFinding));
             SampleEvents.put(aws, instanceFinding);
             SampleEvents.put(aws, keyFinding);
-
             ManualRuns runs = new ManualRuns(aws, stack, Clock.systemUTC());
-            respond(runs, stack, instance);
+            Instant sent = Instant.now().minusSeconds(1);
+            respond(runs, stack, instance, sent);
             checkInstance(stack, instance, victim);
-            respond(runs, stack, key);
+            // The key's gates may have opened while the instance's were answered: look back
+            // to when both findings were sent.
+            respond(runs, stack, key, sent);
             checkKey(stack, key, victim);
         }
         console.printf(Locale.ROOT, "%nChecks passed: %d/%d, verified from the emulator's own"
@@ -92,14 +94,15 @@ final class LifecycleDrill {
     }
 
     /** Follows the incident's orchestrated run, answering each gate, and prints its phases. */
-    private void respond(ManualRuns runs, Stack stack, Incident incident) throws IOException {
+    private void respond(ManualRuns runs, Stack stack, Incident incident, Instant sent)
+            throws IOException {
         console.printf("%n%s  %s on %s (%s %.1f, playbook %s)%n", incident.incidentId(),
                 incident.finding().type(), incident.resource().key(),
                 incident.severityBand().wireName(), incident.finding().severity(),
                 incident.playbook().wireName());
         String top = Executions.arn(stack.stateMachineArn("IncidentResponseStateMachine"),
                 incident.incidentId());
-        Instant since = Instant.now().minusSeconds(5);
+        Instant since = sent;
         ManualRuns.Progress progress = runs.follow(top, incident.incidentId(), since, FOLLOW);
         while (progress.waiting()) {
             PendingApproval gate = progress.gate().orElseThrow();

@@ -55,13 +55,22 @@ public final class LocalWorker implements AutoCloseable {
 
     /** Creates every handler once (a warm execution environment) and starts polling. */
     public static LocalWorker start(LocalAws aws, Stack stack) {
+        return start(aws, stack, true);
+    }
+
+    /**
+     * Starts the worker; without event sources it only answers state machine tasks and leaves
+     * the triage queue alone (for a short-lived command that must not start responses it
+     * would not stay to finish).
+     */
+    public static LocalWorker start(LocalAws aws, Stack stack, boolean feedEventSources) {
         LocalWorker worker = new LocalWorker(aws, stack);
         for (FunctionSpec function : stack.functions().values()) {
             worker.handlers.put(function.logicalId(), worker.instantiate(function));
             worker.invocations.put(function.logicalId(), new AtomicInteger());
             String taskQueue = stack.taskQueueUrls().get(function.logicalId());
             worker.pollers.submit(() -> worker.answerTasks(function, taskQueue));
-            if (function.eventQueue() != null) {
+            if (feedEventSources && function.eventQueue() != null) {
                 String intake = aws.sqs.getQueueUrl(r -> r.queueName(function.eventQueue()))
                         .queueUrl();
                 worker.pollers.submit(() -> worker.feedEventSource(function, intake));

@@ -48,7 +48,14 @@ public final class ResponderCli {
 
     public static void main(String[] args) throws IOException {
         PrintStream console = System.out;
-        Arguments arguments = Arguments.parse(args);
+        Arguments arguments;
+        try {
+            arguments = Arguments.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage() + " (see scripts/ir for the usage)");
+            System.exit(2);
+            return;
+        }
         Path root = Path.of(arguments.option("--repo").orElse(".")).toAbsolutePath();
         Path log = root.resolve("reports").resolve("ir-handlers.log");
         Files.createDirectories(log.getParent());
@@ -59,7 +66,7 @@ public final class ResponderCli {
              LocalAws aws = new LocalAws(arguments.required("--endpoint"))) {
             System.setOut(handlerLog);
             Stack stack = LocalDeployment.deploy(aws, Template.load(root), Drill.PARAMETERS);
-            try (LocalWorker worker = LocalWorker.start(aws, stack)) {
+            try (LocalWorker worker = LocalWorker.start(aws, stack, false)) {
                 Clock clock = Clock.systemUTC();
                 status = new ResponderCli(console, new ManualRuns(aws, stack, clock), clock)
                         .run(arguments, root);
@@ -67,6 +74,10 @@ public final class ResponderCli {
         } catch (ResponderException | IllegalArgumentException | IllegalStateException e) {
             System.setOut(console);
             System.err.println("error: " + e.getMessage());
+            status = 2;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.setOut(console);
+            System.err.println("error: cannot read " + e.getMessage());
             status = 2;
         } finally {
             System.setOut(console);
@@ -90,7 +101,7 @@ public final class ResponderCli {
         boolean dryRun = arguments.flag("--dry-run");
         ObjectNode input = input(arguments, root, dryRun);
         arguments.option("--approval-timeout").ifPresent(seconds -> input.putObject("options")
-                .put("approvalTimeoutSeconds", Integer.parseInt(seconds)));
+                .put("approvalTimeoutSeconds", (int) number("--approval-timeout", seconds)));
         String incidentId = input.path("incident").path("incidentId").asText("manual");
         String name = arguments.option("--name").orElse(
                 (incidentId + "-" + phase + "-" + clock.millis()).replaceAll("[^A-Za-z0-9_-]",
@@ -122,7 +133,7 @@ public final class ResponderCli {
             }
             return (ObjectNode) parsed;
         }
-        double severity = Double.parseDouble(arguments.option("--severity").orElse("8"));
+        double severity = number("--severity", arguments.option("--severity").orElse("8"));
         Optional<String> instance = arguments.option("--instance");
         if (instance.isPresent()) {
             return ManualRuns.inputForResource(ResourceRef.instance(instance.get()), dryRun,
@@ -188,6 +199,15 @@ public final class ResponderCli {
         return 0;
     }
 
+    private static double number(String option, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number, got '" + value + "'",
+                    e);
+        }
+    }
+
     private static String read(Path root, String file) throws IOException {
         Path path = Path.of(file);
         return Files.readString(path.isAbsolute() || Files.exists(path) ? path
@@ -198,6 +218,10 @@ public final class ResponderCli {
     record Arguments(List<String> positional, Map<String, String> options) {
         private static final List<String> FLAGS = List.of("--dry-run");
 
+        private static final List<String> OPTIONS = List.of("--endpoint", "--repo",
+                "--incident", "--finding", "--input", "--instance", "--user", "--access-key",
+                "--severity", "--name", "--approval-timeout", "--gate", "--by", "--reason");
+
         static Arguments parse(String[] args) {
             List<String> positional = new ArrayList<>();
             Map<String, String> options = new LinkedHashMap<>();
@@ -205,7 +229,10 @@ public final class ResponderCli {
                 if (FLAGS.contains(args[i])) {
                     options.put(args[i], "true");
                 } else if (args[i].startsWith("--")) {
-                    if (i + 1 >= args.length) {
+                    if (!OPTIONS.contains(args[i])) {
+                        throw new IllegalArgumentException("unknown option " + args[i]);
+                    }
+                    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                         throw new IllegalArgumentException(args[i] + " needs a value");
                     }
                     options.put(args[i], args[++i]);

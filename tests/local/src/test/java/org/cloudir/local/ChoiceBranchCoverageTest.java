@@ -68,9 +68,9 @@ class ChoiceBranchCoverageTest {
             "eradication: Prepare by resource type -> Ensure volume snapshots",
             "EradicationAloneTest$ApprovedOnAContainedInstance"
                     + "#approvedRunStopsTheInstanceThroughTheInstanceBranches",
-            "eradication: Prepare by resource type -> Quarantine principal",
+            "eradication: Prepare by resource type -> Eradication approval needed?",
             "EradicationAloneTest$ApprovedOnADisabledKey"
-                    + "#quarantinesBeforeTheGateAndDeletesAfterIt",
+                    + "#quarantinesAndDeletesOnlyAfterTheGate",
             "eradication: Prepare by resource type -> Record eradication",
             "PostureContainmentTest$PublicBucket#eradicationHasNothingToDoForAnotherResource",
             "eradication: Eradication approval needed? -> Ask approval to eradicate",
@@ -81,9 +81,9 @@ class ChoiceBranchCoverageTest {
             "eradication: Eradicate by resource type -> Stop instance",
             "EradicationAloneTest$ApprovedOnAContainedInstance"
                     + "#approvedRunStopsTheInstanceThroughTheInstanceBranches",
-            "eradication: Eradicate by resource type -> Delete access key",
+            "eradication: Eradicate by resource type -> Quarantine principal",
             "EradicationAloneTest$ApprovedOnADisabledKey"
-                    + "#quarantinesBeforeTheGateAndDeletesAfterIt",
+                    + "#quarantinesAndDeletesOnlyAfterTheGate",
             "eradication: Eradicate by resource type -> Record eradication",
             UNREACHABLE + "\"Prepare by resource type\" already sends every resource that is"
                     + " neither Instance nor AccessKey to \"Record eradication\", and nothing"

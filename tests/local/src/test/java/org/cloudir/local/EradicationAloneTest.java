@@ -25,7 +25,7 @@ class EradicationAloneTest {
             "Read incident record", "Prepare by resource type", "Ensure volume snapshots",
             "Eradication approval needed?", "Ask approval to eradicate");
     static final List<String> KEY_AT_GATE = List.of("Begin eradication",
-            "Read incident record", "Prepare by resource type", "Quarantine principal",
+            "Read incident record", "Prepare by resource type",
             "Eradication approval needed?", "Ask approval to eradicate");
     private static PhaseRuns phases;
 
@@ -214,17 +214,17 @@ class EradicationAloneTest {
         }
 
         @Test
-        void quarantinesBeforeTheGateAndDeletesAfterIt() {
+        void quarantinesAndDeletesOnlyAfterTheGate() {
             assertThat(waiting.states()).containsExactlyElementsOf(KEY_AT_GATE);
             PhaseRuns.assertFinished(done, "SUCCEEDED");
             assertThat(done.states()).containsExactlyElementsOf(then(KEY_AT_GATE,
-                    "Eradicate by resource type", "Delete access key",
+                    "Eradicate by resource type", "Quarantine principal", "Delete access key",
                     "Remove attacker credentials", "Record eradication", "Route by outcome",
                     "Eradicated"));
             PhaseRuns.assertBranch(done.states(), "Prepare by resource type",
-                    "Quarantine principal");
+                    "Eradication approval needed?");
             PhaseRuns.assertBranch(done.states(), "Eradicate by resource type",
-                    "Delete access key");
+                    "Quarantine principal");
         }
 
         @Test

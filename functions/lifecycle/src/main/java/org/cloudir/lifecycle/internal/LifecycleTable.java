@@ -38,6 +38,14 @@ public final class LifecycleTable {
         return tableName;
     }
 
+    /** Returns the incident's summary entry, or empty when nothing recorded it yet. */
+    public Optional<Map<String, AttributeValue>> summary(String incidentId) {
+        Map<String, AttributeValue> item = AwsErrors.call("GetItem " + tableName,
+                () -> dynamoDb.getItem(request -> request.tableName(tableName)
+                        .consistentRead(true).key(key(incidentId, "incident")))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
     /** Notes that a phase run began; a retried first state keeps the first start time. */
     public void phaseStarted(String incidentId, String phase, String run) {
         String now = clock.instant().toString();
