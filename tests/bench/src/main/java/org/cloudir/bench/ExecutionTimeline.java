@@ -1,0 +1,85 @@
+package org.cloudir.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+
+/**
+ * Splits one containment execution by its history: the intake before the execution started,
+ * and for each task state the engine sending the task message (entered to submitted), the
+ * local worker answering it (submitted to succeeded: SQS delivery, the handler, SendTaskSuccess)
+ * and the engine taking the result (succeeded to exited); Choice and Pass states and the
+ * transitions between states make up the rest.
+ */
+final class ExecutionTimeline {
+    static final String INTAKE = "intake: PutEvents to execution start (EventBridge, SQS,"
+            + " triage handler, StartExecution)";
+    static final String SEND = "engine sends task (entered to submitted)";
+    static final String WORKER = "worker answers (submitted to succeeded)";
+    static final String RESULT = "engine takes result (succeeded to exited)";
+    static final String OTHER = "other states and transitions";
+
+    /** The task states of an instance finding's path, by the handler each one runs. */
+    static final Map<String, String> TASK_STATES = Map.of(
+            "Begin containment", "begin-phase",
+            "Collect evidence", "collect-evidence",
+            "Snapshot volumes", "snapshot-volumes",
+            "Isolate instance", "isolate-instance",
+            "Record containment", "record-incident",
+            "Write report", "write-report");
+
+    private ExecutionTimeline() {
+    }
+
+    /**
+     * Returns the run's parts in milliseconds: {@link #INTAKE}, then per task
+     * "task / part", then {@link #OTHER}; the parts add up to PutEvents to execution end.
+     */
+    static Map<String, Long> split(SfnClient sfn, String executionArn, Instant sent,
+            DescribeExecutionResponse run) {
+        Map<String, Long> parts = new LinkedHashMap<>();
+        parts.put(INTAKE, millis(sent, run.startDate()));
+        List<HistoryEvent> events = sfn.getExecutionHistoryPaginator(r -> r
+                .executionArn(executionArn)).events().stream().toList();
+        long inTasks = 0;
+        String task = null;
+        Instant entered = null;
+        Instant submitted = null;
+        Instant succeeded = null;
+        for (HistoryEvent event : events) {
+            HistoryEventType type = event.type();
+            if (type == HistoryEventType.TASK_STATE_ENTERED) {
+                task = TASK_STATES.get(event.stateEnteredEventDetails().name());
+                entered = event.timestamp();
+                submitted = null;
+                succeeded = null;
+            } else if (task != null && (type == HistoryEventType.TASK_SUBMITTED
+                    || type == HistoryEventType.TASK_STARTED && submitted == null)) {
+                submitted = event.timestamp();
+            } else if (task != null && type == HistoryEventType.TASK_SUCCEEDED) {
+                succeeded = event.timestamp();
+            } else if (task != null && type == HistoryEventType.TASK_STATE_EXITED) {
+                Instant exited = event.timestamp();
+                Instant sentAt = submitted == null ? entered : submitted;
+                Instant answered = succeeded == null ? exited : succeeded;
+                parts.merge(task + " / " + SEND, millis(entered, sentAt), Long::sum);
+                parts.merge(task + " / " + WORKER, millis(sentAt, answered), Long::sum);
+                parts.merge(task + " / " + RESULT, millis(answered, exited), Long::sum);
+                inTasks += millis(entered, exited);
+                task = null;
+            }
+        }
+        parts.put(OTHER, millis(run.startDate(), run.stopDate()) - inTasks);
+        return parts;
+    }
+
+    private static long millis(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis();
+    }
+}
