@@ -166,7 +166,7 @@ final class DirectContainment {
     /** Leaves out the calls the local worker makes meanwhile on its own threads. */
     static Map<String, Integer> handlerCalls(Map<String, Integer> calls) {
         Map<String, Integer> kept = new LinkedHashMap<>(calls);
-        kept.keySet().removeIf(key -> key.startsWith("Sqs:") || key.startsWith("SFN:"));
+        kept.keySet().removeIf(key -> key.startsWith("Sqs:") || key.startsWith("Sfn:"));
         return kept;
     }
 }

@@ -1,10 +1,13 @@
 package org.cloudir.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.cloudir.core.Json;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -24,6 +27,7 @@ final class ExecutionTimeline {
     static final String WORKER = "worker answers (submitted to succeeded)";
     static final String RESULT = "engine takes result (succeeded to exited)";
     static final String OTHER = "other states and transitions";
+    static final String HANDLER = "handler itself (its result's startedAt to finishedAt)";
 
     /** The task states of an instance finding's path, by the handler each one runs. */
     static final Map<String, String> TASK_STATES = Map.of(
@@ -64,6 +68,9 @@ final class ExecutionTimeline {
                 submitted = event.timestamp();
             } else if (task != null && type == HistoryEventType.TASK_SUCCEEDED) {
                 succeeded = event.timestamp();
+                String taskName = task;
+                handlerMillis(event.taskSucceededEventDetails().output()).ifPresent(ms ->
+                        parts.merge(taskName + " / " + HANDLER, ms, Long::sum));
             } else if (task != null && type == HistoryEventType.TASK_STATE_EXITED) {
                 Instant exited = event.timestamp();
                 Instant sentAt = submitted == null ? entered : submitted;
@@ -77,6 +84,35 @@ final class ExecutionTimeline {
         }
         parts.put(OTHER, millis(run.startDate(), run.stopDate()) - inTasks);
         return parts;
+    }
+
+    /**
+     * Reads how long an action handler took by its own clock (the same host's), from the
+     * result the worker sent back; only action results carry their times.
+     */
+    private static Optional<Long> handlerMillis(String output) {
+        if (output == null) {
+            return Optional.empty();
+        }
+        JsonNode payload = Json.parse(output, "task output").path("Payload");
+        Optional<Instant> started = instant(payload.path("startedAt"));
+        Optional<Instant> finished = instant(payload.path("finishedAt"));
+        if (started.isEmpty() || finished.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(millis(started.get(), finished.get()));
+    }
+
+    private static Optional<Instant> instant(JsonNode value) {
+        if (value.isTextual()) {
+            return Optional.of(Instant.parse(value.asText()));
+        }
+        if (value.isNumber()) {
+            // Jackson writes an Instant as seconds with a fraction when it writes numbers.
+            long nanos = value.decimalValue().movePointRight(9).longValue();
+            return Optional.of(Instant.ofEpochSecond(0, nanos));
+        }
+        return Optional.empty();
     }
 
     private static long millis(Instant from, Instant to) {

@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 final class Overhead {
     static final double GOAL = 1.2;
-    private static final int RUNS = 5;
+    private static final int RUNS = 9;
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** How often the benchmark asks whether the execution ended; its end is read, not seen. */
     private static final long POLL_MS = 50;
@@ -52,13 +52,14 @@ final class Overhead {
      * responder has not used yet) or a fresh IAM user with one key, and why.
      */
     static final Map<String, Minimum> MINIMUM = Map.ofEntries(
-            Map.entry("triage", new Minimum(3, "place the incident (conditional write),"
+            Map.entry("triage", new Minimum(3, "place the incident (one conditional write),"
                     + " StartExecution, record the finding")),
             Map.entry("begin-phase", new Minimum(3, "read the blast-radius window, count the"
                     + " resource (conditional write), note the phase start")),
-            Map.entry("collect-evidence", new Minimum(5, "read the manifest, put the finding,"
-                    + " describe the instance, put its description, put the manifest;"
-                    + " the OPENED notice is a sixth")),
+            Map.entry("collect-evidence", new Minimum(11, "read the manifest; describe the"
+                    + " instance as its evidence records it (instance, interfaces, their groups,"
+                    + " 3 attributes one at a time: 6); put the finding, the description and"
+                    + " the manifest; the OPENED notice")),
             Map.entry("snapshot-volumes", new Minimum(6, "read instance, find earlier"
                     + " snapshots (the idempotency check), CreateSnapshots, one device tag per"
                     + " volume (values differ), re-read snapshots")),
@@ -71,14 +72,16 @@ final class Overhead {
                     + " instance, termination and stop protection); 8 to verify (interfaces,"
                     + " both groups in one call, Auto Scaling, target groups, 3 attributes,"
                     + " profile). One-step isolation of the first benchmark needed 7")),
-            Map.entry("record-incident", new Minimum(3, "one conditional write per action"
-                    + " result and one for the incident")),
-            Map.entry("write-report", new Minimum(11, "read the incident record and the"
-                    + " manifest, describe the instance, put the after description, the"
-                    + " actions, the activity, three report files and the manifest, record the"
-                    + " manifest's hash; notices are extra")),
-            Map.entry("disable-access-key", new Minimum(4, "read user tags, list keys, update"
-                    + " key, re-list keys")),
+            Map.entry("record-incident", new Minimum(5, "one conditional write each for the"
+                    + " finding, the two action results, the incident and the phase's end")),
+            Map.entry("write-report", new Minimum(19, "read the incident record, the manifest"
+                    + " and the before description; describe the instance after (6, as"
+                    + " collect-evidence); put the after description, the actions, the"
+                    + " activity, 3 report files and the manifest; record the manifest's hash;"
+                    + " 2 notices (CONTAINED, CLOSED)")),
+            Map.entry("disable-access-key", new Minimum(7, "read the user (tags with it), list"
+                    + " keys, update the key, look for the session-deny policy, put it, re-list"
+                    + " keys, re-read the policy")),
             Map.entry("stop-instance", new Minimum(8, "read instance, find its evidence"
                     + " snapshots, read stop protection, tag, lift stop protection,"
                     + " StopInstances, re-read state and stop protection")),
@@ -170,12 +173,13 @@ final class Overhead {
         Instant sent = Instant.now();
         SampleEvents.put(aws, finding);
         DescribeExecutionResponse run = awaitFinished(arn);
+        Instant seen = Instant.now();
         orchestratedCalls.add(CallCounter.snapshot());
         orchestratedCallMs.add(CallCounter.meanMillis());
         requireContained(run, incident, victim);
         Map<String, Long> parts = ExecutionTimeline.split(aws.sfn, arn, sent, run);
         parts.put("end seen by the benchmark's poll (not counted)",
-                Duration.between(run.stopDate(), Instant.now()).toMillis());
+                Duration.between(run.stopDate(), seen).toMillis());
         CallCounter.unmute();
         return new Timed(Duration.between(sent, run.stopDate()).toMillis(), parts);
     }
@@ -268,7 +272,7 @@ final class Overhead {
         Map<String, Integer> calls = CallCounter.snapshot();
         // The worker keeps polling meanwhile; the probe machine has no tasks to answer.
         calls.keySet().removeIf(key -> key.startsWith("Sqs:")
-                || key.startsWith("SFN:") && !key.equals("SFN:StartExecution"));
+                || key.startsWith("Sfn:") && !key.equals("Sfn:StartExecution"));
         return calls;
     }
 
@@ -317,8 +321,10 @@ final class Overhead {
     }
 
     /**
-     * Sums the median parts into the engine's share, the worker's share beyond the handlers'
-     * own time (what the direct program took for the same handler), and the intake.
+     * Sums the median parts into the intake, the engine's share (sending tasks, taking
+     * results, the other states), and the worker's share; for the action tasks, whose results
+     * carry their own start and end, the worker's share is split into the handler itself and
+     * the delivery around it (SQS to the worker, the result back by SendTaskSuccess).
      */
     private static String whereTimeGoes(Map<String, Long> parts, Map<String, Long> direct,
             Map<String, Map<String, Double>> directCallMs) {
@@ -326,24 +332,24 @@ final class Overhead {
         long worker = sum(parts, ExecutionTimeline.WORKER);
         long result = sum(parts, ExecutionTimeline.RESULT);
         long handlers = direct.values().stream().mapToLong(Long::longValue).sum();
-        Map<String, Long> beyond = new LinkedHashMap<>();
+        Map<String, String> actions = new LinkedHashMap<>();
         for (String task : DirectContainment.TASKS) {
             Long answered = parts.get(task + " / " + ExecutionTimeline.WORKER);
-            Long alone = direct.get(task);
-            if (answered != null && alone != null) {
-                beyond.put(task, answered - alone);
+            Long itself = parts.get(task + " / " + ExecutionTimeline.HANDLER);
+            if (answered != null && itself != null) {
+                actions.put(task, "handler " + itself + " (direct " + direct.get(task)
+                        + "), delivery " + (answered - itself));
             }
         }
         return "PutEvents to execution end vs the six handlers called in sequence; median of "
-                + RUNS + " each, fresh victim per run. Median parts (ms): "
-                + ExecutionTimeline.INTAKE + " " + parts.get(ExecutionTimeline.INTAKE)
-                + "; engine sends 6 tasks " + send + "; worker answers " + worker
-                + " (the same handlers alone: " + handlers + ", so " + (worker - handlers)
-                + " for SQS delivery, SendTaskSuccess and a busier emulator; per task "
-                + beyond + "); engine takes results " + result + "; "
-                + ExecutionTimeline.OTHER + " " + parts.get(ExecutionTimeline.OTHER)
-                + ". Direct handler medians (ms): " + direct
-                + ". Mean ms per call in the direct run: " + slowest(directCallMs);
+                + RUNS + " each, fresh victim per run. Median parts (ms): intake (EventBridge,"
+                + " SQS, triage handler, StartExecution) " + parts.get(ExecutionTimeline.INTAKE)
+                + "; engine sends the 6 task messages " + send + ", takes their results "
+                + result + ", runs the 5 other states and the transitions "
+                + parts.get(ExecutionTimeline.OTHER) + "; worker answers the tasks " + worker
+                + " (the same handlers called directly: " + handlers + "; for the action tasks "
+                + actions + "). Direct handler medians (ms): " + direct
+                + ". Slowest mean ms per call in the direct run: " + slowest(directCallMs);
     }
 
     private static long sum(Map<String, Long> parts, String suffix) {
