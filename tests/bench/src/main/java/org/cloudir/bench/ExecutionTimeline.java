@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.sfn.model.HistoryEventType;
  * Splits one containment execution by its history: the intake before the execution started,
  * and for each task state the engine sending the task message (entered to submitted), the
  * local worker answering it (submitted to succeeded: SQS delivery, the handler, SendTaskSuccess)
- * and the engine taking the result (succeeded to exited); Choice and Pass states and the
- * transitions between states make up the rest.
+ * and the engine taking the result (succeeded to exited); then the Choice, Pass and Succeed
+ * states, the transitions between states, and the execution's own start and end.
  */
 final class ExecutionTimeline {
     static final String INTAKE = "intake: PutEvents to execution start (EventBridge, SQS,"
@@ -26,7 +26,10 @@ final class ExecutionTimeline {
     static final String SEND = "engine sends task (entered to submitted)";
     static final String WORKER = "worker answers (submitted to succeeded)";
     static final String RESULT = "engine takes result (succeeded to exited)";
-    static final String OTHER = "other states and transitions";
+    static final String STATES = "Choice, Pass and Succeed states (entered to exited)";
+    static final String TRANSITIONS = "transitions (a state exited to the next entered)";
+    static final String FIRST = "execution start to first state entered";
+    static final String LAST = "last state exited to execution end";
     static final String HANDLER = "handler itself (its result's startedAt to finishedAt)";
 
     /** The task states of an instance finding's path, by the handler each one runs. */
@@ -43,7 +46,8 @@ final class ExecutionTimeline {
 
     /**
      * Returns the run's parts in milliseconds: {@link #INTAKE}, then per task
-     * "task / part", then {@link #OTHER}; the parts add up to PutEvents to execution end.
+     * "task / part", then {@link #STATES}, {@link #TRANSITIONS}, {@link #FIRST} and
+     * {@link #LAST}; the parts add up to PutEvents to execution end.
      */
     static Map<String, Long> split(SfnClient sfn, String executionArn, Instant sent,
             DescribeExecutionResponse run) {
@@ -52,37 +56,56 @@ final class ExecutionTimeline {
         List<HistoryEvent> events = sfn.getExecutionHistoryPaginator(r -> r
                 .executionArn(executionArn)).events().stream().toList();
         long inTasks = 0;
+        long inStates = 0;
+        long between = 0;
         String task = null;
         Instant entered = null;
         Instant submitted = null;
         Instant succeeded = null;
+        Instant lastExited = null;
+        Instant firstEntered = null;
         for (HistoryEvent event : events) {
             HistoryEventType type = event.type();
-            if (type == HistoryEventType.TASK_STATE_ENTERED) {
-                task = TASK_STATES.get(event.stateEnteredEventDetails().name());
-                entered = event.timestamp();
+            Instant at = event.timestamp();
+            if (type.name().endsWith("_STATE_ENTERED")) {
+                if (lastExited != null) {
+                    between += millis(lastExited, at);
+                }
+                if (firstEntered == null) {
+                    firstEntered = at;
+                }
+                entered = at;
+                task = type == HistoryEventType.TASK_STATE_ENTERED
+                        ? TASK_STATES.get(event.stateEnteredEventDetails().name()) : null;
                 submitted = null;
                 succeeded = null;
+            } else if (type.name().endsWith("_STATE_EXITED")) {
+                if (task != null) {
+                    Instant sentAt = submitted == null ? entered : submitted;
+                    Instant answered = succeeded == null ? at : succeeded;
+                    parts.merge(task + " / " + SEND, millis(entered, sentAt), Long::sum);
+                    parts.merge(task + " / " + WORKER, millis(sentAt, answered), Long::sum);
+                    parts.merge(task + " / " + RESULT, millis(answered, at), Long::sum);
+                    inTasks += millis(entered, at);
+                } else if (entered != null) {
+                    inStates += millis(entered, at);
+                }
+                task = null;
+                lastExited = at;
             } else if (task != null && (type == HistoryEventType.TASK_SUBMITTED
                     || type == HistoryEventType.TASK_STARTED && submitted == null)) {
-                submitted = event.timestamp();
+                submitted = at;
             } else if (task != null && type == HistoryEventType.TASK_SUCCEEDED) {
-                succeeded = event.timestamp();
+                succeeded = at;
                 String taskName = task;
                 handlerMillis(event.taskSucceededEventDetails().output()).ifPresent(ms ->
                         parts.merge(taskName + " / " + HANDLER, ms, Long::sum));
-            } else if (task != null && type == HistoryEventType.TASK_STATE_EXITED) {
-                Instant exited = event.timestamp();
-                Instant sentAt = submitted == null ? entered : submitted;
-                Instant answered = succeeded == null ? exited : succeeded;
-                parts.merge(task + " / " + SEND, millis(entered, sentAt), Long::sum);
-                parts.merge(task + " / " + WORKER, millis(sentAt, answered), Long::sum);
-                parts.merge(task + " / " + RESULT, millis(answered, exited), Long::sum);
-                inTasks += millis(entered, exited);
-                task = null;
             }
         }
-        parts.put(OTHER, millis(run.startDate(), run.stopDate()) - inTasks);
+        parts.put(STATES, inStates);
+        parts.put(TRANSITIONS, between);
+        parts.put(FIRST, firstEntered == null ? 0 : millis(run.startDate(), firstEntered));
+        parts.put(LAST, lastExited == null ? 0 : millis(lastExited, run.stopDate()));
         return parts;
     }
 

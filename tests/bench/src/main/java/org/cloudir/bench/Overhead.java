@@ -345,8 +345,12 @@ final class Overhead {
                 + RUNS + " each, fresh victim per run. Median parts (ms): intake (EventBridge,"
                 + " SQS, triage handler, StartExecution) " + parts.get(ExecutionTimeline.INTAKE)
                 + "; engine sends the 6 task messages " + send + ", takes their results "
-                + result + ", runs the 5 other states and the transitions "
-                + parts.get(ExecutionTimeline.OTHER) + "; worker answers the tasks " + worker
+                + result + ", runs the 5 Choice, Pass and Succeed states "
+                + parts.get(ExecutionTimeline.STATES) + ", the transitions between the 11 states "
+                + parts.get(ExecutionTimeline.TRANSITIONS) + ", from the execution's start to"
+                + " its first state " + parts.get(ExecutionTimeline.FIRST) + " and from its last"
+                + " state to its end " + parts.get(ExecutionTimeline.LAST)
+                + "; worker answers the tasks " + worker
                 + " (the same handlers called directly: " + handlers + "; for the action tasks "
                 + actions + "). Direct handler medians (ms): " + direct
                 + ". Slowest mean ms per call in the direct run: " + slowest(directCallMs);
