@@ -90,16 +90,18 @@ public final class IsolateInstanceHandler extends ActionHandler {
             return result(incident, Outcome.DRY_RUN, "would move " + plan.interfaces().size()
                     + " network interfaces into the isolation group of " + vpcId
                     + plan.describeSources(),
-                    plan, isolationGroups.find(vpcId).orElse("(to be created)"), List.of(),
+                    plan, plan.groups().isolationId().orElse("(to be created)"), List.of(),
                     started);
         }
 
         boolean changed = detachFromTrafficSources(instanceId, plan);
-        String groupId = isolationGroups.ensure(vpcId, incident.incidentId());
-        changed |= isolateInterfaces(incident, plan, vpcId, groupId);
-        changed |= secureAttributes(instanceId, plan.attributes());
-        changed |= removeInstanceProfile(instanceId, plan.profile());
-        List<String> verified = verify(instanceId, plan, groupId);
+        IsolationGroups.Ensured groups = isolationGroups.ensure(plan.groups(), vpcId,
+                incident.incidentId(), !pending(plan, plan.groups().isolationId()).isEmpty());
+        String groupId = groups.isolationId();
+        changed |= isolateInterfaces(incident, plan, groups);
+        changed |= secureAttributes(instanceId, plan);
+        changed |= removeInstanceProfile(instanceId, plan);
+        List<String> verified = verify(instanceId, plan, groups);
         return result(incident, changed ? Outcome.DONE : Outcome.ALREADY_DONE,
                 changed ? "isolated " + plan.interfaces().size() + " network interfaces in "
                         + groupId + plan.describeSources()
@@ -107,11 +109,22 @@ public final class IsolateInstanceHandler extends ActionHandler {
                 plan, groupId, verified, started);
     }
 
-    /** Everything read before acting: what will change and what recovery needs. */
+    /**
+     * Everything read before acting: what will change and what recovery needs. The acts below
+     * start from these reads (taken a moment earlier in the same invocation) instead of asking
+     * again; the verification re-reads everything it checks.
+     *
+     * @param groups the VPC's responder groups as they were
+     * @param attributes the attributes before any isolation (recorded by an earlier run, or now)
+     * @param current the attributes as they are now
+     * @param association the instance profile association now, if any
+     * @param profile the profile ARN now, or the one an earlier run recorded before removing it
+     */
     private record Plan(String vpcId, List<NetworkInterface> interfaces,
-            Map<String, List<String>> original,
+            Map<String, List<String>> original, IsolationGroups.Groups groups,
             Optional<GroupMembership> membership, List<Registration> registrations,
-            Attributes attributes, Optional<String> profile) {
+            Attributes attributes, Attributes current,
+            Optional<IamInstanceProfileAssociation> association, Optional<String> profile) {
         /** Names what the instance is taken out of first, or "" when it is in nothing. */
         String describeSources() {
             List<String> sources = new ArrayList<>();
@@ -126,12 +139,16 @@ public final class IsolateInstanceHandler extends ActionHandler {
     private Plan plan(Instance instance, String vpcId) {
         String instanceId = instance.instanceId();
         List<NetworkInterface> interfaces = interfacesOf(instanceId);
-        String isolation = isolationGroups.find(vpcId).orElse("");
-        return new Plan(vpcId, interfaces, originalGroups(interfaces, isolation),
+        IsolationGroups.Groups groups = isolationGroups.read(vpcId);
+        Attributes current = safeguards.read(instanceId);
+        Optional<IamInstanceProfileAssociation> association =
+                safeguards.profileAssociation(instanceId);
+        return new Plan(vpcId, interfaces,
+                originalGroups(interfaces, groups.isolationId().orElse("")), groups,
                 trafficSources.membership(instanceId),
                 trafficSources.registrations(instanceId),
-                recordedOr(instance, safeguards.read(instanceId)),
-                currentOrRecordedProfile(instance));
+                recordedOr(instance, current), current, association,
+                currentOrRecordedProfile(instance, association));
     }
 
     private static String requireVpc(Instance instance) {
@@ -181,9 +198,9 @@ public final class IsolateInstanceHandler extends ActionHandler {
     }
 
     /** The instance's profile ARN now, or the one an earlier run recorded before removing it. */
-    private Optional<String> currentOrRecordedProfile(Instance instance) {
-        Optional<String> current = safeguards.profileAssociation(instance.instanceId())
-                .map(association -> association.iamInstanceProfile().arn());
+    private static Optional<String> currentOrRecordedProfile(Instance instance,
+            Optional<IamInstanceProfileAssociation> association) {
+        Optional<String> current = association.map(found -> found.iamInstanceProfile().arn());
         return current.or(() -> Optional.ofNullable(
                 Ec2Instances.tags(instance.tags()).get(ORIGINAL_PROFILE_TAG)));
     }
@@ -207,15 +224,23 @@ public final class IsolateInstanceHandler extends ActionHandler {
         return changed;
     }
 
-    private boolean isolateInterfaces(Incident incident, Plan plan, String vpcId,
-            String groupId) {
-        List<NetworkInterface> pending = plan.interfaces().stream()
-                .filter(eni -> !groupIds(eni).equals(List.of(groupId)))
+    /** The interfaces not yet in the isolation group alone (all of them when it is absent). */
+    private static List<NetworkInterface> pending(Plan plan, Optional<String> groupId) {
+        return plan.interfaces().stream()
+                .filter(eni -> groupId.isEmpty() || !groupIds(eni).equals(List.of(groupId.get())))
                 .toList();
+    }
+
+    private boolean isolateInterfaces(Incident incident, Plan plan,
+            IsolationGroups.Ensured groups) {
+        String groupId = groups.isolationId();
+        List<NetworkInterface> pending = pending(plan, Optional.of(groupId));
         if (pending.isEmpty()) {
             return false;
         }
-        String untracking = isolationGroups.ensureUntracking(vpcId, incident.incidentId());
+        String untracking = groups.untrackingId().orElseThrow(() -> new IllegalStateException(
+                "interfaces of " + incident.resource().id() + " are to move but no untracking"
+                        + " group was made ready"));
         for (NetworkInterface eni : pending) {
             // Record first: if a change below fails midway, recovery still knows the groups.
             tag(eni.networkInterfaceId(),
@@ -239,29 +264,27 @@ public final class IsolateInstanceHandler extends ActionHandler {
                         .groups(groupId)));
     }
 
-    private boolean secureAttributes(String instanceId, Attributes original) {
-        Attributes current = safeguards.read(instanceId);
-        if (current.safe()) {
+    private boolean secureAttributes(String instanceId, Plan plan) {
+        if (plan.current().safe()) {
             return false;
         }
-        tag(instanceId, tag(ORIGINAL_ATTRIBUTES_TAG, original.format()));
-        safeguards.apply(instanceId, InstanceSafeguards.SAFE, current);
+        tag(instanceId, tag(ORIGINAL_ATTRIBUTES_TAG, plan.attributes().format()));
+        safeguards.apply(instanceId, InstanceSafeguards.SAFE, plan.current());
         return true;
     }
 
-    private boolean removeInstanceProfile(String instanceId, Optional<String> profile) {
-        Optional<IamInstanceProfileAssociation> association =
-                safeguards.profileAssociation(instanceId);
-        if (association.isEmpty()) {
+    private boolean removeInstanceProfile(String instanceId, Plan plan) {
+        if (plan.association().isEmpty()) {
             return false;
         }
         // Record the profile on the instance first, so a repeat or recovery still knows it.
-        tag(instanceId, tag(ORIGINAL_PROFILE_TAG, profile.orElseThrow()));
-        safeguards.disassociate(association.get());
+        tag(instanceId, tag(ORIGINAL_PROFILE_TAG, plan.profile().orElseThrow()));
+        safeguards.disassociate(plan.association().get());
         return true;
     }
 
-    private List<String> verify(String instanceId, Plan plan, String groupId) {
+    private List<String> verify(String instanceId, Plan plan, IsolationGroups.Ensured groups) {
+        String groupId = groups.isolationId();
         List<String> verified = new ArrayList<>();
         List<NetworkInterface> reread = interfacesOf(instanceId);
         if (reread.size() != plan.interfaces().size()) {
@@ -277,7 +300,7 @@ public final class IsolateInstanceHandler extends ActionHandler {
             }
             verified.add(eni.networkInterfaceId() + " is in " + groupId + " only");
         }
-        verified.add(isolationGroups.verifyEmpty(groupId));
+        verified.addAll(isolationGroups.verify(groups));
         verified.addAll(verifyTrafficSources(instanceId));
         Attributes attributes = safeguards.verify(instanceId, InstanceSafeguards.SAFE);
         verified.add("termination protection on, stop protection on, shutdown behaviour "

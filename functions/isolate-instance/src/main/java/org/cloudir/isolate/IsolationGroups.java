@@ -1,5 +1,6 @@
 package org.cloudir.isolate;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.cloudir.aws.AwsErrors;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  * Finds or creates the two responder groups of a VPC: the isolation group (no inbound and no
  * outbound rules; EC2 gives every new group an allow-all outbound rule, which is revoked here)
  * and the untracking group (all traffic in and out, IPv4 and IPv6), the first step of isolation.
+ * Both are read together, once before acting and once to verify, to keep the calls few.
  */
 final class IsolationGroups {
     static final String NAME_PREFIX = "ir-isolation-";
@@ -29,31 +31,79 @@ final class IsolationGroups {
         this.ec2 = ec2;
     }
 
-    Optional<String> find(String vpcId) {
-        return describe(NAME_PREFIX, vpcId).map(SecurityGroup::groupId);
+    /**
+     * Holds the responder groups of a VPC as one read found them; absent when not created yet.
+     */
+    record Groups(Optional<SecurityGroup> isolation, Optional<SecurityGroup> untracking) {
+        Optional<String> isolationId() {
+            return isolation.map(SecurityGroup::groupId);
+        }
     }
 
-    /** Returns the VPC's isolation group id, creating it (rule-free) on first use. */
-    String ensure(String vpcId, String incidentId) {
-        SecurityGroup group = describe(NAME_PREFIX, vpcId).orElseGet(() -> create(NAME_PREFIX,
-                vpcId, incidentId, "Incident response isolation: no inbound or outbound traffic"));
-        removeRules(group);
-        return group.groupId();
+    /** Names the groups an isolation uses; the untracking one only when interfaces move. */
+    record Ensured(String isolationId, Optional<String> untrackingId) {
+    }
+
+    /** Reads both responder groups of a VPC in one call. */
+    Groups read(String vpcId) {
+        List<SecurityGroup> groups = AwsErrors.call("DescribeSecurityGroups", () -> ec2
+                .describeSecurityGroups(request -> request.filters(
+                        filter -> filter.name("vpc-id").values(vpcId),
+                        filter -> filter.name("group-name").values(NAME_PREFIX + vpcId,
+                                UNTRACKING_PREFIX + vpcId)))
+                .securityGroups());
+        return new Groups(named(groups, NAME_PREFIX + vpcId),
+                named(groups, UNTRACKING_PREFIX + vpcId));
+    }
+
+    private static Optional<SecurityGroup> named(List<SecurityGroup> groups, String name) {
+        return groups.stream().filter(group -> name.equals(group.groupName())).findFirst();
     }
 
     /**
-     * Returns the VPC's untracking group id, creating it on first use with rules that allow all
-     * traffic from and to 0.0.0.0/0 and ::/0. EC2 does not track connections through a group
-     * whose rules allow everything both ways, so an interface moved here first loses its
-     * connection-tracking entries; the rule-free isolation group then blocks every flow at once.
-     * Moving straight to the isolation group would let already tracked sessions (an attacker's
-     * open shell) continue, because security-group changes never end tracked connections.
+     * Makes the groups ready, starting from what {@link #read} found a moment ago in this
+     * invocation: creates the missing ones and reads them back (one call for both), empties
+     * the isolation group (EC2 gives every new group an allow-all outbound rule) and, when
+     * interfaces are to move, opens the untracking group to all traffic from and to 0.0.0.0/0
+     * and ::/0. EC2 does not track connections through a group whose rules allow everything
+     * both ways, so an interface moved there first loses its connection-tracking entries; the
+     * rule-free isolation group then blocks every flow at once. Moving straight to the
+     * isolation group would let already tracked sessions (an attacker's open shell) continue,
+     * because security-group changes never end tracked connections. {@link #verify} re-reads
+     * both groups once the interfaces have moved.
      */
-    String ensureUntracking(String vpcId, String incidentId) {
-        SecurityGroup group = describe(UNTRACKING_PREFIX, vpcId).orElseGet(() -> create(
-                UNTRACKING_PREFIX, vpcId, incidentId,
-                "Incident response first step: all traffic, so connections become untracked"));
-        List<IpPermission> wanted = List.of(allTraffic());
+    Ensured ensure(Groups known, String vpcId, String incidentId, boolean withUntracking) {
+        boolean created = false;
+        if (known.isolation().isEmpty()) {
+            create(NAME_PREFIX, vpcId, incidentId,
+                    "Incident response isolation: no inbound or outbound traffic");
+            created = true;
+        }
+        if (withUntracking && known.untracking().isEmpty()) {
+            create(UNTRACKING_PREFIX, vpcId, incidentId,
+                    "Incident response first step: all traffic, so connections become"
+                            + " untracked");
+            created = true;
+        }
+        Groups groups = created ? read(vpcId) : known;
+        SecurityGroup isolation = groups.isolation().orElseThrow(() -> missing(NAME_PREFIX,
+                vpcId));
+        removeRules(isolation);
+        if (!withUntracking) {
+            return new Ensured(isolation.groupId(), Optional.empty());
+        }
+        SecurityGroup untracking = groups.untracking().orElseThrow(() -> missing(
+                UNTRACKING_PREFIX, vpcId));
+        openToAll(untracking);
+        return new Ensured(isolation.groupId(), Optional.of(untracking.groupId()));
+    }
+
+    private static VerificationFailedException missing(String prefix, String vpcId) {
+        return new VerificationFailedException(prefix + vpcId + " group is missing right"
+                + " after creating it");
+    }
+
+    private void openToAll(SecurityGroup group) {
         if (!covers(group.ipPermissions())) {
             authorize("AuthorizeSecurityGroupIngress", () -> ec2
                     .authorizeSecurityGroupIngress(request -> request.groupId(group.groupId())
@@ -64,18 +114,37 @@ final class IsolationGroups {
                     .authorizeSecurityGroupEgress(request -> request.groupId(group.groupId())
                             .ipPermissions(missing(group.ipPermissionsEgress()))));
         }
-        verifyAllTraffic(group.groupId(), wanted);
-        return group.groupId();
     }
 
-    private void verifyAllTraffic(String groupId, List<IpPermission> wanted) {
-        SecurityGroup group = AwsErrors.call("DescribeSecurityGroups", () -> ec2
-                .describeSecurityGroups(request -> request.groupIds(groupId))
-                .securityGroups().get(0));
+    /**
+     * Re-reads the groups in one call and fails unless the isolation group has no rules and
+     * the untracking group, when this run used it, allows all traffic both ways.
+     */
+    List<String> verify(Ensured groups) {
+        List<String> ids = new ArrayList<>();
+        ids.add(groups.isolationId());
+        groups.untrackingId().ifPresent(ids::add);
+        List<SecurityGroup> found = AwsErrors.call("DescribeSecurityGroups", () -> ec2
+                .describeSecurityGroups(request -> request.groupIds(ids)).securityGroups());
+        List<String> verified = new ArrayList<>();
+        verified.add(verifyEmpty(byId(found, groups.isolationId())));
+        groups.untrackingId().ifPresent(id -> verified.add(verifyAllTraffic(byId(found, id))));
+        return verified;
+    }
+
+    private static SecurityGroup byId(List<SecurityGroup> groups, String groupId) {
+        return groups.stream().filter(group -> groupId.equals(group.groupId())).findFirst()
+                .orElseThrow(() -> new VerificationFailedException("security group " + groupId
+                        + " is missing when re-read after isolation"));
+    }
+
+    private static String verifyAllTraffic(SecurityGroup group) {
         if (!covers(group.ipPermissions()) || !covers(group.ipPermissionsEgress())) {
-            throw new VerificationFailedException("untracking group " + groupId + " does not"
-                    + " allow all traffic from and to 0.0.0.0/0 and ::/0; expected " + wanted);
+            throw new VerificationFailedException("untracking group " + group.groupId()
+                    + " does not allow all traffic from and to 0.0.0.0/0 and ::/0; expected "
+                    + List.of(allTraffic()));
         }
+        return "untracking group " + group.groupId() + " allows all traffic both ways";
     }
 
     private static IpPermission allTraffic() {
@@ -108,29 +177,16 @@ final class IsolationGroups {
                                 .anyMatch(range -> cidr.equals(range.cidrIpv6())));
     }
 
-    String verifyEmpty(String groupId) {
-        SecurityGroup group = AwsErrors.call("DescribeSecurityGroups", () -> ec2
-                .describeSecurityGroups(request -> request.groupIds(groupId))
-                .securityGroups().get(0));
+    private static String verifyEmpty(SecurityGroup group) {
         if (!group.ipPermissions().isEmpty() || !group.ipPermissionsEgress().isEmpty()) {
-            throw new VerificationFailedException("isolation group " + groupId + " has rules ("
-                    + group.ipPermissions().size() + " inbound, "
+            throw new VerificationFailedException("isolation group " + group.groupId()
+                    + " has rules (" + group.ipPermissions().size() + " inbound, "
                     + group.ipPermissionsEgress().size() + " outbound); expected none");
         }
-        return "isolation group " + groupId + " has no inbound or outbound rules";
+        return "isolation group " + group.groupId() + " has no inbound or outbound rules";
     }
 
-    private Optional<SecurityGroup> describe(String prefix, String vpcId) {
-        List<SecurityGroup> groups = AwsErrors.call("DescribeSecurityGroups", () -> ec2
-                .describeSecurityGroups(request -> request.filters(
-                        filter -> filter.name("vpc-id").values(vpcId),
-                        filter -> filter.name("group-name").values(prefix + vpcId)))
-                .securityGroups());
-        return groups.stream().findFirst();
-    }
-
-    private SecurityGroup create(String prefix, String vpcId, String incidentId,
-            String description) {
+    private void create(String prefix, String vpcId, String incidentId, String description) {
         try {
             ec2.createSecurityGroup(request -> request
                     .groupName(prefix + vpcId)
@@ -146,8 +202,6 @@ final class IsolationGroups {
                 throw AwsErrors.classify(e, "CreateSecurityGroup in " + vpcId);
             }
         }
-        return describe(prefix, vpcId).orElseThrow(() -> new VerificationFailedException(
-                prefix + vpcId + " group is missing right after creating it"));
     }
 
     private void removeRules(SecurityGroup group) {

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -52,6 +54,7 @@ final class ColdStarts {
     private final Path java;
     private final Path work;
     private final Map<String, Object> details = new LinkedHashMap<>();
+    private final Set<String> trained = new HashSet<>();
 
     ColdStarts(Path work) {
         this.java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -148,7 +151,10 @@ final class ColdStarts {
         if (config.appCds()) {
             Path archive = work.resolve("cds").resolve(subject.name() + ".jsa");
             Files.createDirectories(archive.getParent());
-            if (!Files.exists(archive)) {
+            // Trained afresh in every run: the JVM silently ignores an archive made from jars
+            // that have been rebuilt since, which would time a run without it.
+            if (trained.add(subject.name())) {
+                Files.deleteIfExists(archive);
                 List<String> training = new ArrayList<>(flags);
                 training.add("-XX:ArchiveClassesAtExit=" + archive);
                 run(training, subject, false);

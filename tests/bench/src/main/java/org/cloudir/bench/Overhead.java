@@ -1,5 +1,6 @@
 package org.cloudir.bench;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
@@ -9,12 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.cloudir.accesskey.DisableAccessKeyHandler;
 import org.cloudir.core.Json;
-import org.cloudir.core.model.ActionResult;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.triage.Triage;
-import org.cloudir.isolate.IsolateInstanceHandler;
+import org.cloudir.eradicate.QuarantinePrincipalHandler;
+import org.cloudir.eradicate.StopInstanceHandler;
 import org.cloudir.local.Check;
 import org.cloudir.local.EmulatorChecks;
 import org.cloudir.local.Executions;
@@ -24,41 +26,68 @@ import org.cloudir.local.SampleEvents;
 import org.cloudir.local.Stack;
 import org.cloudir.local.Victim;
 import org.cloudir.local.VictimSeeder;
-import org.cloudir.record.RecordIncidentHandler;
-import org.cloudir.snapshot.SnapshotVolumesHandler;
+import org.cloudir.triage.TriageHandler;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
-import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
- * Times one instance finding from PutEvents to verified containment through the deployed
- * pipeline (EventBridge, SQS, triage, Step Functions, the handlers via task tokens), and the
- * same AWS calls issued in sequence by a plain program that calls the handlers directly. Each
- * run uses a fresh victim, so both do the full work; runs alternate so drift hits both alike.
- * The direct runs also count each action's AWS calls.
+ * Times one instance finding from PutEvents to the end of its containment execution through
+ * the deployed pipeline (EventBridge, SQS, triage, Step Functions, the handlers via task
+ * tokens), and the same six handlers the machine's tasks run, called in sequence by a plain
+ * program ({@link DirectContainment}). Each run uses a fresh victim, so both do the full work;
+ * runs alternate so drift hits both alike. Both are verified from the emulator afterwards. The
+ * direct runs also count each action's AWS calls.
  */
 final class Overhead {
     static final double GOAL = 1.2;
-    private static final int RUNS = 5;
+    private static final int RUNS = 9;
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** How often the benchmark asks whether the execution ended; its end is read, not seen. */
+    private static final long POLL_MS = 50;
 
     /**
-     * The fewest calls each action needs on a fresh instance with two volumes and one network
-     * interface, and why.
+     * The fewest calls each action needs on a fresh instance (two volumes, one network
+     * interface, no Auto Scaling group, target group or instance profile, in a VPC the
+     * responder has not used yet) or a fresh IAM user with one key, and why.
      */
-    static final Map<String, Minimum> MINIMUM = Map.of(
-            "triage", new Minimum(1, "StartExecution"),
-            "snapshot-volumes", new Minimum(6, "read instance, find earlier snapshots (the"
-                    + " idempotency check), CreateSnapshots, one device tag per volume (values"
-                    + " differ), re-read snapshots"),
-            "isolate-instance", new Minimum(7, "read instance, find isolation group (when it"
-                    + " exists), tag and move the ENI, set termination protection, re-read ENI"
-                    + " and attribute"),
-            "disable-access-key", new Minimum(4, "read user tags, list keys, update key,"
-                    + " re-list keys"),
-            "record-incident", new Minimum(3, "one conditional write per action result and"
-                    + " one for the incident"));
+    static final Map<String, Minimum> MINIMUM = Map.ofEntries(
+            Map.entry("triage", new Minimum(3, "place the incident (one conditional write),"
+                    + " StartExecution, record the finding")),
+            Map.entry("begin-phase", new Minimum(3, "read the blast-radius window, count the"
+                    + " resource (conditional write), note the phase start")),
+            Map.entry("collect-evidence", new Minimum(11, "read the manifest; describe the"
+                    + " instance as its evidence records it (instance, interfaces, their groups,"
+                    + " 3 attributes one at a time: 6); put the finding, the description and"
+                    + " the manifest; the OPENED notice")),
+            Map.entry("snapshot-volumes", new Minimum(6, "read instance, find earlier"
+                    + " snapshots (the idempotency check), CreateSnapshots, one device tag per"
+                    + " volume (values differ), re-read snapshots")),
+            Map.entry("isolate-instance", new Minimum(29, "9 reads to plan (instance, its"
+                    + " interfaces with tags, both responder groups in one call, Auto Scaling,"
+                    + " target groups, 3 attributes, one at a time as EC2 answers them,"
+                    + " profile); 6 to make the groups (2 creates, one read of their default"
+                    + " rules, revoke the default egress, allow all in and out on the"
+                    + " untracking group); 6 to act (tag the interface, move it twice, tag the"
+                    + " instance, termination and stop protection); 8 to verify (interfaces,"
+                    + " both groups in one call, Auto Scaling, target groups, 3 attributes,"
+                    + " profile). One-step isolation of the first benchmark needed 7")),
+            Map.entry("record-incident", new Minimum(5, "one conditional write each for the"
+                    + " finding, the two action results, the incident and the phase's end")),
+            Map.entry("write-report", new Minimum(19, "read the incident record, the manifest"
+                    + " and the before description; describe the instance after (6, as"
+                    + " collect-evidence); put the after description, the actions, the"
+                    + " activity, 3 report files and the manifest; record the manifest's hash;"
+                    + " 2 notices (CONTAINED, CLOSED)")),
+            Map.entry("disable-access-key", new Minimum(7, "read the user (tags with it), list"
+                    + " keys, update the key, look for the session-deny policy, put it, re-list"
+                    + " keys, re-read the policy")),
+            Map.entry("stop-instance", new Minimum(8, "read instance, find its evidence"
+                    + " snapshots, read stop protection, tag, lift stop protection,"
+                    + " StopInstances, re-read state and stop protection")),
+            Map.entry("quarantine-principal", new Minimum(6, "read the user (tags with it),"
+                    + " look for the quarantine policy, put it, look for the session deny,"
+                    + " re-read both policies")));
 
     /** The fewest calls an action needs. */
     record Minimum(int calls, String why) {
@@ -69,7 +98,8 @@ final class Overhead {
     private final SampleEvents samples;
     private final Map<String, Object> details = new LinkedHashMap<>();
     private final Map<String, Map<String, Integer>> callsByAction = new LinkedHashMap<>();
-    private final Map<String, List<Long>> directActionMs = new LinkedHashMap<>();
+    private final List<Map<String, Double>> orchestratedCallMs = new ArrayList<>();
+    private final List<Map<String, Integer>> orchestratedCalls = new ArrayList<>();
 
     Overhead(LocalAws aws, Stack stack, SampleEvents samples) {
         this.aws = aws;
@@ -82,32 +112,45 @@ final class Overhead {
     }
 
     List<Row> measure() {
-        Direct direct = new Direct();
+        DirectContainment direct = new DirectContainment(aws, stack);
         orchestrated("bench-warm-o");
-        direct.run("bench-warm-d", false);
+        direct(direct, "bench-warm-d", false);
         List<Long> orchestrated = new ArrayList<>();
         List<Long> plain = new ArrayList<>();
-        List<Map<String, Long>> phases = new ArrayList<>();
+        List<Map<String, Long>> parts = new ArrayList<>();
+        Incident counted = null;
         for (int i = 0; i < RUNS; i++) {
             Timed timed = orchestrated("bench-o-" + i);
             orchestrated.add(timed.millis());
-            phases.add(timed.phases());
-            plain.add(direct.run("bench-d-" + i, i == 0));
+            parts.add(timed.parts());
+            DirectRun run = direct(direct, "bench-d-" + i, i == 0);
+            plain.add(run.millis());
+            if (i == 0) {
+                counted = run.incident();
+            }
         }
+        callsByAction.putAll(direct.calls());
+        callsByAction.put("triage", triageCalls());
+        callsByAction.put("stop-instance", stopInstanceCalls(counted));
+        accessKeyAndQuarantineCalls();
+
         double measured = median(orchestrated);
         double baseline = median(plain);
+        Map<String, Long> medianParts = medians(parts);
+        Map<String, Long> directMedians = medians(direct.actionMs());
         details.put("orchestratedMs", orchestrated);
         details.put("directMs", plain);
-        details.put("phasesOfEachOrchestratedRunMs", phases);
+        details.put("partsOfEachOrchestratedRunMs", parts);
+        details.put("medianPartsMs", medianParts);
+        details.put("directActionMs", direct.actionMs());
         details.put("callsByAction", callsByAction);
-        details.put("directActionMs", directActionMs);
+        details.put("directCallMeanMs", direct.callMs());
+        details.put("orchestratedCalls", orchestratedCalls);
+        details.put("orchestratedCallMeanMs", orchestratedCallMs);
         List<Row> rows = new ArrayList<>();
         rows.add(Row.of("orchestration overhead", "instance finding", measured, baseline, "ms",
-                GOAL, "median of " + RUNS + " each, fresh victim per run; where the time goes"
-                        + " (median run): " + phases.get(indexOfMedian(orchestrated))
-                        + "; the same actions called directly (median ms): "
-                        + medians(directActionMs) + spread(orchestrated, plain)));
-        callsByAction.put("disable-access-key", direct.accessKeyCalls());
+                GOAL, whereTimeGoes(medianParts, directMedians, direct.callMs())
+                        + spread(orchestrated, plain)));
         for (Map.Entry<String, Map<String, Integer>> action : callsByAction.entrySet()) {
             Minimum minimum = MINIMUM.get(action.getKey());
             rows.add(Row.of("API economy", action.getKey(),
@@ -124,16 +167,37 @@ final class Overhead {
         Incident incident = new Triage(Clock.systemUTC(), false).triage(Json.write(finding));
         String arn = Executions.arn(stack.stateMachineArn("ContainmentStateMachine"),
                 incident.incidentId());
-        long started = System.nanoTime();
+        // The worker's threads are not muted: their calls (handlers, SQS, SendTaskSuccess)
+        // are counted and timed from here on.
+        CallCounter.reset();
         Instant sent = Instant.now();
         SampleEvents.put(aws, finding);
         DescribeExecutionResponse run = awaitFinished(arn);
-        long millis = (System.nanoTime() - started) / 1_000_000;
         Instant seen = Instant.now();
+        orchestratedCalls.add(CallCounter.snapshot());
+        orchestratedCallMs.add(CallCounter.meanMillis());
         requireContained(run, incident, victim);
-        Map<String, Long> phases = phases(arn, sent, run, seen);
+        Map<String, Long> parts = ExecutionTimeline.split(aws.sfn, arn, sent, run);
+        parts.put("end seen by the benchmark's poll (not counted)",
+                Duration.between(run.stopDate(), seen).toMillis());
         CallCounter.unmute();
-        return new Timed(millis, phases);
+        return new Timed(Duration.between(sent, run.stopDate()).toMillis(), parts);
+    }
+
+    private DirectRun direct(DirectContainment direct, String victimName, boolean countCalls) {
+        CallCounter.mute();
+        Victim victim = new VictimSeeder(aws, victimName).ensure(victimName + "-user");
+        String finding = Json.write(samples.load("guardduty-ec2-backdoor.json",
+                victim.placeholders()));
+        CallCounter.unmute();
+        long started = System.nanoTime();
+        ObjectNode state = direct.run(finding, countCalls);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        CallCounter.mute();
+        Incident incident = Json.convert(state.path("incident"), Incident.class);
+        requireContained(state, incident, victim);
+        CallCounter.unmute();
+        return new DirectRun(millis, incident);
     }
 
     private DescribeExecutionResponse awaitFinished(String arn) {
@@ -148,135 +212,177 @@ final class Overhead {
             } catch (ExecutionDoesNotExistException notYet) {
                 // Triage has not started it yet.
             }
-            Bench.sleep(10);
+            Bench.sleep(POLL_MS);
         }
         throw new IllegalStateException(arn + " did not finish within " + WAIT);
     }
 
     private void requireContained(DescribeExecutionResponse run, Incident incident,
             Victim victim) {
-        EmulatorChecks checks = new EmulatorChecks(aws);
-        List<Check> all = new ArrayList<>(checks.volumesSnapshotted(incident.incidentId(),
-                victim.instanceId(), victim.volumeIds()));
-        all.addAll(checks.instanceIsolated(victim.instanceId()));
-        List<Check> failed = all.stream().filter(check -> !check.passed()).toList();
+        List<Check> failed = failedChecks(incident, victim);
         if (run.status() != ExecutionStatus.SUCCEEDED || !failed.isEmpty()) {
             throw new IllegalStateException("containment of " + victim.instanceId()
                     + " not verified: " + run.statusAsString() + " " + failed);
         }
     }
 
-    /** Splits an orchestrated run by its execution history: where the time goes. */
-    private Map<String, Long> phases(String arn, Instant sent, DescribeExecutionResponse run,
-            Instant seen) {
-        Map<String, Long> phases = new LinkedHashMap<>();
-        phases.put("PutEvents to execution start (EventBridge, SQS, triage)",
-                Duration.between(sent, run.startDate()).toMillis());
-        Instant entered = null;
-        String state = null;
-        for (HistoryEvent event : aws.sfn.getExecutionHistoryPaginator(r -> r.executionArn(arn))
-                .events()) {
-            if (event.stateEnteredEventDetails() != null) {
-                entered = event.timestamp();
-                state = event.stateEnteredEventDetails().name();
-            } else if (event.stateExitedEventDetails() != null && entered != null) {
-                phases.merge(state, Duration.between(entered, event.timestamp()).toMillis(),
-                        Long::sum);
-            }
+    private void requireContained(JsonNode state, Incident incident, Victim victim) {
+        List<Check> failed = failedChecks(incident, victim);
+        String status = state.path("record").path("result").path("status").asText();
+        if (!"CONTAINED".equals(status) || !failed.isEmpty()) {
+            throw new IllegalStateException("direct containment of " + victim.instanceId()
+                    + " not verified: " + status + " " + failed);
         }
-        phases.put("execution end to seen by the poller", Duration.between(run.stopDate(),
-                seen).toMillis());
-        return phases;
     }
 
-    /** The plain program: the handlers' calls in the state machine's order, no orchestration. */
-    private final class Direct {
-        private final SnapshotVolumesHandler snapshot = new SnapshotVolumesHandler(
-                env("SnapshotVolumesFunction"));
-        private final IsolateInstanceHandler isolate = new IsolateInstanceHandler(
-                env("IsolateInstanceFunction"));
-        private final RecordIncidentHandler record = new RecordIncidentHandler(
-                env("RecordIncidentFunction"));
-        private final DisableAccessKeyHandler accessKey = new DisableAccessKeyHandler(
+    private List<Check> failedChecks(Incident incident, Victim victim) {
+        EmulatorChecks checks = new EmulatorChecks(aws);
+        List<Check> all = new ArrayList<>(checks.volumesSnapshotted(incident.incidentId(),
+                victim.instanceId(), victim.volumeIds()));
+        all.addAll(checks.instanceIsolated(victim.instanceId()));
+        return all.stream().filter(check -> !check.passed()).toList();
+    }
+
+    /**
+     * Counts a triage handler's calls for one new finding. Its calls cannot be told apart from
+     * the handlers' in a pipeline run, so a triage handler of its own starts a probe machine.
+     */
+    private Map<String, Integer> triageCalls() {
+        CallCounter.mute();
+        Victim victim = new VictimSeeder(aws, "bench-triage").ensure("bench-triage-user");
+        ObjectNode finding = samples.load("guardduty-ec2-backdoor.json", victim.placeholders());
+        String probe = aws.sfn.createStateMachine(r -> r.name("bench-triage-probe")
+                .definition("{\"StartAt\":\"Accepted\",\"States\":{\"Accepted\":"
+                        + "{\"Type\":\"Succeed\"}}}")
+                .roleArn("arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/bench"))
+                .stateMachineArn();
+        Map<String, String> variables = new LinkedHashMap<>(
+                stack.functions().get("TriageFunction").environment());
+        variables.put("STATE_MACHINE_ARN", probe);
+        TriageHandler triage = new TriageHandler(aws.envFor(variables));
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId("bench-triage-1");
+        message.setBody(Json.write(finding));
+        CallCounter.unmute();
+        CallCounter.reset();
+        if (!triage.handleMessage(message)) {
+            throw new IllegalStateException("the triage handler did not start a response to"
+                    + " the benchmark's finding; see reports/bench-handlers.log");
+        }
+        Map<String, Integer> calls = CallCounter.snapshot();
+        // The worker keeps polling meanwhile; the probe machine has no tasks to answer.
+        calls.keySet().removeIf(key -> key.startsWith("Sqs:")
+                || key.startsWith("Sfn:") && !key.equals("Sfn:StartExecution"));
+        return calls;
+    }
+
+    /** Stops the instance the counted direct run contained, as eradication would. */
+    private Map<String, Integer> stopInstanceCalls(Incident incident) {
+        StopInstanceHandler stop = new StopInstanceHandler(env("StopInstanceFunction"));
+        CallCounter.unmute();
+        CallCounter.reset();
+        stop.handle(request(incident));
+        return DirectContainment.handlerCalls(CallCounter.snapshot());
+    }
+
+    /** Disables a fresh user's key, then quarantines the user, counting each. */
+    private void accessKeyAndQuarantineCalls() {
+        DisableAccessKeyHandler accessKey = new DisableAccessKeyHandler(
                 env("DisableAccessKeyFunction"));
-        private final Triage triage = new Triage(Clock.systemUTC(), false);
-
-        private org.cloudir.aws.Env env(String logicalId) {
-            FunctionSpec function = stack.functions().get(logicalId);
-            return aws.envFor(function.environment());
-        }
-
-        long run(String victimName, boolean countCalls) {
-            CallCounter.mute();
-            Victim victim = new VictimSeeder(aws, victimName).ensure(victimName + "-user");
-            String finding = Json.write(samples.load("guardduty-ec2-backdoor.json",
-                    victim.placeholders()));
-            CallCounter.unmute();
-            long started = System.nanoTime();
-            Incident incident = triage.triage(finding);
-            ObjectNode state = Json.mapper().createObjectNode();
-            state.set("incident", Json.mapper().valueToTree(incident));
-            ActionResult snapped = counted("snapshot-volumes", countCalls,
-                    () -> snapshot.handle(state));
-            state.set("snapshotVolumes", wrap(snapped));
-            ActionResult isolated = counted("isolate-instance", countCalls,
-                    () -> isolate.handle(state));
-            state.set("isolateInstance", wrap(isolated));
-            counted("record-incident", countCalls, () -> record.handle(state));
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            if (countCalls) {
-                callsByAction.put("triage", Map.of("SFN:StartExecution", 1));
-            }
-            return millis;
-        }
-
-        Map<String, Integer> accessKeyCalls() {
-            CallCounter.mute();
-            Victim victim = new VictimSeeder(aws, "bench-key").ensure("bench-key-user");
-            Incident incident = triage.triage(Json.write(samples.load(
-                    "guardduty-iam-malicious-ip.json", victim.placeholders())));
-            ObjectNode state = Json.mapper().createObjectNode();
-            state.set("incident", Json.mapper().valueToTree(incident));
-            CallCounter.unmute();
-            CallCounter.reset();
-            accessKey.handle(state);
-            return handlerCalls(CallCounter.snapshot());
-        }
-
-        private <T> T counted(String action, boolean countCalls,
-                java.util.function.Supplier<T> call) {
-            CallCounter.reset();
-            long started = System.nanoTime();
-            T result = call.get();
-            directActionMs.computeIfAbsent(action, ignored -> new ArrayList<>())
-                    .add((System.nanoTime() - started) / 1_000_000);
-            if (countCalls) {
-                callsByAction.put(action, handlerCalls(CallCounter.snapshot()));
-            }
-            return result;
-        }
-
-        private JsonNode wrap(ActionResult result) {
-            ObjectNode wrapper = Json.mapper().createObjectNode();
-            wrapper.set("result", Json.mapper().valueToTree(result));
-            return wrapper;
-        }
+        QuarantinePrincipalHandler quarantine = new QuarantinePrincipalHandler(
+                env("QuarantinePrincipalFunction"));
+        CallCounter.mute();
+        Victim victim = new VictimSeeder(aws, "bench-key").ensure("bench-key-user");
+        Incident incident = new Triage(Clock.systemUTC(), false).triage(Json.write(
+                samples.load("guardduty-iam-malicious-ip.json", victim.placeholders())));
+        CallCounter.unmute();
+        CallCounter.reset();
+        accessKey.handle(request(incident));
+        callsByAction.put("disable-access-key",
+                DirectContainment.handlerCalls(CallCounter.snapshot()));
+        CallCounter.reset();
+        quarantine.handle(request(incident));
+        callsByAction.put("quarantine-principal",
+                DirectContainment.handlerCalls(CallCounter.snapshot()));
     }
 
-    /** One orchestrated run: total time and its phases. */
-    private record Timed(long millis, Map<String, Long> phases) {
+    private org.cloudir.aws.Env env(String logicalId) {
+        FunctionSpec function = stack.functions().get(logicalId);
+        if (function == null) {
+            throw new IllegalStateException("template.yaml has no function " + logicalId);
+        }
+        return aws.envFor(function.environment());
+    }
+
+    private static ObjectNode request(Incident incident) {
+        ObjectNode request = Json.mapper().createObjectNode();
+        request.set("incident", Json.mapper().valueToTree(incident));
+        return request;
+    }
+
+    /**
+     * Sums the median parts into the intake, the engine's share (sending tasks, taking
+     * results, the other states), and the worker's share; for the action tasks, whose results
+     * carry their own start and end, the worker's share is split into the handler itself and
+     * the delivery around it (SQS to the worker, the result back by SendTaskSuccess).
+     */
+    private static String whereTimeGoes(Map<String, Long> parts, Map<String, Long> direct,
+            Map<String, Map<String, Double>> directCallMs) {
+        long send = sum(parts, ExecutionTimeline.SEND);
+        long worker = sum(parts, ExecutionTimeline.WORKER);
+        long result = sum(parts, ExecutionTimeline.RESULT);
+        long handlers = direct.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, String> actions = new LinkedHashMap<>();
+        for (String task : DirectContainment.TASKS) {
+            Long answered = parts.get(task + " / " + ExecutionTimeline.WORKER);
+            Long itself = parts.get(task + " / " + ExecutionTimeline.HANDLER);
+            if (answered != null && itself != null) {
+                actions.put(task, "handler " + itself + " (direct " + direct.get(task)
+                        + "), delivery " + (answered - itself));
+            }
+        }
+        return "PutEvents to execution end vs the six handlers called in sequence; median of "
+                + RUNS + " each, fresh victim per run. Median parts (ms): intake (EventBridge,"
+                + " SQS, triage handler, StartExecution) " + parts.get(ExecutionTimeline.INTAKE)
+                + "; engine sends the 6 task messages " + send + ", takes their results "
+                + result + ", runs the 5 Choice, Pass and Succeed states "
+                + parts.get(ExecutionTimeline.STATES) + ", the transitions between the 11 states "
+                + parts.get(ExecutionTimeline.TRANSITIONS) + ", from the execution's start to"
+                + " its first state " + parts.get(ExecutionTimeline.FIRST) + " and from its last"
+                + " state to its end " + parts.get(ExecutionTimeline.LAST)
+                + "; worker answers the tasks " + worker
+                + " (the same handlers called directly: " + handlers + "; for the action tasks "
+                + actions + "). Direct handler medians (ms): " + direct
+                + ". Slowest mean ms per call in the direct run: " + slowest(directCallMs);
+    }
+
+    private static long sum(Map<String, Long> parts, String suffix) {
+        return parts.entrySet().stream().filter(e -> e.getKey().endsWith(" / " + suffix))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** Names the three slowest calls of the direct run, by mean time. */
+    private static String slowest(Map<String, Map<String, Double>> callMs) {
+        Map<String, Double> all = new LinkedHashMap<>();
+        callMs.values().forEach(all::putAll);
+        return all.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(3)
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** One orchestrated run: PutEvents to execution end, and its parts. */
+    private record Timed(long millis, Map<String, Long> parts) {
+    }
+
+    /** One direct run: its time and the incident it contained. */
+    private record DirectRun(long millis, Incident incident) {
     }
 
     static double median(List<Long> values) {
         List<Long> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
-    }
-
-    /** Leaves out the calls the local worker makes meanwhile on its own threads. */
-    private static Map<String, Integer> handlerCalls(Map<String, Integer> calls) {
-        Map<String, Integer> kept = new LinkedHashMap<>(calls);
-        kept.keySet().removeIf(key -> key.startsWith("Sqs:") || key.startsWith("SFN:"));
-        return kept;
     }
 
     private static Map<String, Long> medians(Map<String, List<Long>> values) {
@@ -285,8 +391,11 @@ final class Overhead {
         return medians;
     }
 
-    private static int indexOfMedian(List<Long> values) {
-        return values.indexOf((long) median(values));
+    private static Map<String, Long> medians(List<Map<String, Long>> runs) {
+        Map<String, List<Long>> byPart = new LinkedHashMap<>();
+        runs.forEach(run -> run.forEach((part, ms) -> byPart.computeIfAbsent(part,
+                ignored -> new ArrayList<>()).add(ms)));
+        return medians(byPart);
     }
 
     private static String spread(List<Long> orchestrated, List<Long> plain) {

@@ -2,26 +2,27 @@ package org.cloudir.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.cloudir.local.Template;
 
 /**
  * Compares each function's deployable jar with the usual single-package SAM application: one
  * shared jar holding every function and the SDK modules they use. That jar is the union of the
- * function jars' entries, so it holds exactly what the functions use together, no more.
+ * entries of every function module template.yaml deploys (each CodeUri), so it holds exactly
+ * what the functions use together, no more.
  */
 final class Sizes {
     static final double GOAL = 1.0 / 3;
@@ -29,34 +30,47 @@ final class Sizes {
     private Sizes() {
     }
 
-    static List<Path> functionJars(Path root) throws IOException {
-        List<Path> jars = new ArrayList<>();
-        try (DirectoryStream<Path> modules = Files.newDirectoryStream(root.resolve("functions"))) {
-            for (Path module : modules) {
-                Path jar = module.resolve("target").resolve(module.getFileName() + "-lambda.jar");
-                if (Files.exists(jar)) {
-                    jars.add(jar);
-                }
+    /**
+     * Returns each function module of template.yaml (a CodeUri is the module's folder or its
+     * deployable jar) with the template's functions it deploys, in module order. Fails when a
+     * module's jar has not been built, so no function can drop out of the union unnoticed.
+     */
+    static Map<Path, List<String>> functionJars(Path root, Template template) {
+        Map<Path, List<String>> jars = new TreeMap<>();
+        template.resources("AWS::Serverless::Function").forEach((logicalId, resource) -> {
+            Object properties = resource.get("Properties");
+            Object codeUri = properties instanceof Map<?, ?> map ? map.get("CodeUri") : null;
+            if (!(codeUri instanceof String uri) || !uri.startsWith("functions/")) {
+                throw new IllegalStateException("function " + logicalId + " has CodeUri "
+                        + codeUri + "; the benchmark expects functions/<module>[/target/"
+                        + "<module>-lambda.jar]");
             }
-        }
-        jars.sort(Comparator.naturalOrder());
+            String module = uri.split("/")[1];
+            Path jar = root.resolve("functions").resolve(module).resolve("target")
+                    .resolve(module + "-lambda.jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing (CodeUri of " + logicalId
+                        + "); build first: mvn -q -B package -DskipTests -pl tests/bench -am");
+            }
+            jars.computeIfAbsent(jar, ignored -> new ArrayList<>()).add(logicalId);
+        });
         if (jars.isEmpty()) {
-            throw new IllegalStateException("no functions/*/target/*-lambda.jar; run"
-                    + " scripts/build first");
+            throw new IllegalStateException("template.yaml declares no functions");
         }
         return jars;
     }
 
     static List<Row> measure(Path root, Path work) throws IOException {
-        List<Path> jars = functionJars(root);
+        Map<Path, List<String>> jars = functionJars(root, Template.load(root));
         Path shared = work.resolve("shared-app.jar");
-        writeUnion(jars, shared);
+        writeUnion(List.copyOf(jars.keySet()), shared);
         long sharedBytes = Files.size(shared);
         List<Row> rows = new ArrayList<>();
-        for (Path jar : jars) {
-            String name = jar.getFileName().toString().replace("-lambda.jar", "");
-            rows.add(Row.of("size", name, Files.size(jar) / 1e6, sharedBytes / 1e6, "MB", GOAL,
-                    "largest parts: " + largestParts(jar)));
+        for (Map.Entry<Path, List<String>> jar : jars.entrySet()) {
+            String name = jar.getKey().getFileName().toString().replace("-lambda.jar", "");
+            rows.add(Row.of("size", name, Files.size(jar.getKey()) / 1e6, sharedBytes / 1e6,
+                    "MB", GOAL, "deploys " + String.join(", ", jar.getValue())
+                            + "; largest parts: " + largestParts(jar.getKey())));
         }
         return rows;
     }

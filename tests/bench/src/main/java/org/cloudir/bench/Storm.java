@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.cloudir.core.Hashes;
 import org.cloudir.core.Json;
 import org.cloudir.core.triage.Triage;
@@ -44,7 +46,23 @@ final class Storm {
     record Result(int deliveries, int distinct, long wallMs, int executionsStarted,
             int expectedExecutions, int duplicateActions, int awsCalls,
             Map<String, Long> phasesMs, Map<String, Long> emulator,
-            Map<String, Integer> calls) {
+            Map<String, Integer> calls, Map<String, Double> callMeanMs) {
+        /** Names the operations that took longest in all, as count times mean, in seconds. */
+        String slowest() {
+            Map<String, Double> seconds = new HashMap<>();
+            callMeanMs.forEach((key, mean) -> {
+                if (!key.endsWith(":ReceiveMessage")) {
+                    seconds.put(key, mean * calls.getOrDefault(key, 0) / 1000);
+                }
+            });
+            return seconds.entrySet().stream()
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .limit(4)
+                    .map(e -> e.getKey() + " " + calls.get(e.getKey()) + " x "
+                            + callMeanMs.get(e.getKey()) + " ms = " + Row.format(e.getValue())
+                            + " s")
+                    .collect(Collectors.joining(", "));
+        }
     }
 
     private final LocalAws aws;
@@ -77,7 +95,8 @@ final class Storm {
                 full.expectedExecutions() + " incidents", "", null,
                 "s per incident; " + full.awsCalls() + " AWS calls (SQS polling excluded);"
                         + " ms after the first PutEvents: " + full.phasesMs()
-                        + "; emulator at the end: " + full.emulator()));
+                        + "; emulator at the end: " + full.emulator()
+                        + "; most time in all, over every thread: " + full.slowest()));
         rows.add(new Row("storm", "executions started", full.executionsStarted(),
                 full.executionsStarted() + " started", full.expectedExecutions() + " expected",
                 "= " + full.expectedExecutions(),
@@ -135,12 +154,13 @@ final class Storm {
         Map<String, Long> phases = awaitContained(incidents.keySet(), started);
         long wallMs = (System.nanoTime() - started) / 1_000_000;
         Map<String, Integer> calls = CallCounter.snapshot();
+        Map<String, Double> callMeanMs = CallCounter.meanMillis();
 
         Set<String> started2 = executionNames();
         started2.removeAll(before);
         return new Result(deliveries, distinct, wallMs, started2.size(), distinct + 1,
                 duplicates(incidents), CallCounter.total(calls), phases, snapshotFilterCost(),
-                calls);
+                calls, callMeanMs);
     }
 
     private List<Instance> launch(int count) {
@@ -221,7 +241,25 @@ final class Storm {
             Bench.sleep(250);
         }
         throw new IllegalStateException("storm of " + incidentIds.size()
-                + " incidents not contained within " + WAIT);
+                + " incidents not contained within " + WAIT + ": " + progress(incidentIds,
+                intake));
+    }
+
+    /** Says how far a storm got: its executions by status, and what the intake still holds. */
+    private String progress(Set<String> incidentIds, String intake) {
+        Map<String, Long> byStatus = new TreeMap<>();
+        Map<String, ExecutionStatus> status = new HashMap<>();
+        aws.sfn.listExecutionsPaginator(r -> r.stateMachineArn(machine())).executions()
+                .forEach(item -> status.put(item.name(), item.status()));
+        incidentIds.forEach(id -> byStatus.merge(String.valueOf(status.get(id)),
+                1L, Long::sum));
+        Map<QueueAttributeName, String> queue = aws.sqs.getQueueAttributes(r -> r
+                .queueUrl(intake).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
+        return "executions by status (null: not started) " + byStatus + ", intake queue "
+                + queue;
     }
 
     private boolean queueEmpty(String queueUrl) {
