@@ -17,12 +17,10 @@ import org.cloudir.core.VerificationFailedException;
 import org.cloudir.core.model.ActionResult;
 import org.cloudir.core.model.Incident;
 import org.cloudir.core.model.Outcome;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
-import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.iam.model.User;
 
 /**
@@ -36,6 +34,7 @@ public final class DisableAccessKeyHandler extends ActionHandler {
     static final String ACTION = "disable-access-key";
 
     private final IamClient iam;
+    private final IamUsers users;
     private final SessionDenyPolicy sessionDeny;
 
     /** Creates the handler Lambda runs, with clients built from the environment. */
@@ -52,6 +51,7 @@ public final class DisableAccessKeyHandler extends ActionHandler {
     public DisableAccessKeyHandler(IamClient iam, Env env, Clock clock) {
         super(env, clock);
         this.iam = iam;
+        this.users = new IamUsers(iam);
         this.sessionDeny = new SessionDenyPolicy(iam);
     }
 
@@ -64,8 +64,8 @@ public final class DisableAccessKeyHandler extends ActionHandler {
     protected ActionResult act(Incident incident, boolean dryRun, Instant started) {
         String userName = incident.resource().userName();
         RootCredentialsException.refuseRoot(userName, incident.incidentId());
-        User user = user(userName);
-        Protection.refuseIfProtected(tags(userName), ACTION, "IAM user " + userName,
+        User user = users.require(userName, "check the finding's accessKeyDetails.userName");
+        Protection.refuseIfProtected(users.tags(userName), ACTION, "IAM user " + userName,
                 incident.incidentId());
         List<AccessKeyMetadata> targets = targets(incident, userName);
         Map<String, String> previous = targets.stream().collect(Collectors.toMap(
@@ -97,23 +97,7 @@ public final class DisableAccessKeyHandler extends ActionHandler {
                 user, previous, policyName, verified, started);
     }
 
-    private User user(String userName) {
-        try {
-            return iam.getUser(request -> request.userName(userName)).user();
-        } catch (SdkException e) {
-            if ("NoSuchEntity".equals(AwsErrors.code(e))) {
-                throw new ResourceNotFoundException("IAM user " + userName + " does not exist;"
-                        + " check the finding's accessKeyDetails.userName", e);
-            }
-            throw AwsErrors.classify(e, "GetUser " + userName);
-        }
-    }
 
-    private Map<String, String> tags(String userName) {
-        return AwsErrors.call("ListUserTags", () -> iam.listUserTagsPaginator(request -> request
-                        .userName(userName)).tags().stream()
-                .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b)));
-    }
 
     private List<AccessKeyMetadata> keys(String userName) {
         return AwsErrors.call("ListAccessKeys", () -> iam.listAccessKeysPaginator(request ->

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.cloudir.accesskey.IamUsers;
 import org.cloudir.accesskey.RootCredentialsException;
 import org.cloudir.aws.ActionHandler;
 import org.cloudir.aws.AwsClients;

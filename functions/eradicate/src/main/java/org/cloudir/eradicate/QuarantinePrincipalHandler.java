@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cloudir.accesskey.IamUsers;
 import org.cloudir.accesskey.RootCredentialsException;
 import org.cloudir.accesskey.SessionDenyPolicy;
 import org.cloudir.aws.ActionHandler;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.cloudir.accesskey.IamUsers;
 import org.cloudir.accesskey.RootCredentialsException;
 import org.cloudir.aws.ActionHandler;
 import org.cloudir.aws.AwsClients;

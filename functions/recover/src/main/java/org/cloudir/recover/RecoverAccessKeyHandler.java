@@ -9,14 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
+import org.cloudir.accesskey.IamUsers;
 import org.cloudir.aws.ActionHandler;
 import org.cloudir.aws.AwsClients;
 import org.cloudir.aws.AwsErrors;
 import org.cloudir.aws.Env;
 import org.cloudir.core.MalformedEventException;
 import org.cloudir.core.Protection;
-import org.cloudir.core.ResourceNotFoundException;
 import org.cloudir.core.VerificationFailedException;
 import org.cloudir.core.model.ActionResult;
 import org.cloudir.core.model.Incident;
@@ -34,7 +33,6 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
-import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.iam.model.User;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -53,6 +51,7 @@ public final class RecoverAccessKeyHandler extends ActionHandler {
     static final int KEYS_PER_USER = 2;
 
     private final IamClient iam;
+    private final IamUsers users;
     private final CredentialSecrets secrets;
 
     /** Creates the handler Lambda runs, with clients built from the environment. */
@@ -71,6 +70,7 @@ public final class RecoverAccessKeyHandler extends ActionHandler {
             Clock clock) {
         super(env, clock);
         this.iam = iam;
+        this.users = new IamUsers(iam);
         this.secrets = new CredentialSecrets(secrets);
     }
 
@@ -90,8 +90,9 @@ public final class RecoverAccessKeyHandler extends ActionHandler {
         Requests.requireType(incident, ResourceType.ACCESS_KEY, ACTION);
         Recorded recorded = Recorded.read(request, incident.incidentId());
         String userName = incident.resource().userName();
-        User user = user(userName);
-        Protection.refuseIfProtected(tags(userName), ACTION, "IAM user " + userName,
+        User user = users.require(userName,
+                "field 'incident.resource.userName' names no user to recover");
+        Protection.refuseIfProtected(users.tags(userName), ACTION, "IAM user " + userName,
                 incident.incidentId());
         Plan plan = plan(incident, recorded, userName);
         if (dryRun) {
@@ -289,23 +290,7 @@ public final class RecoverAccessKeyHandler extends ActionHandler {
         return verified;
     }
 
-    private User user(String userName) {
-        try {
-            return iam.getUser(request -> request.userName(userName)).user();
-        } catch (SdkException e) {
-            if ("NoSuchEntity".equals(AwsErrors.code(e))) {
-                throw new ResourceNotFoundException("IAM user " + userName + " does not exist;"
-                        + " field 'incident.resource.userName' names no user to recover", e);
-            }
-            throw AwsErrors.classify(e, "GetUser " + userName);
-        }
-    }
 
-    private Map<String, String> tags(String userName) {
-        return AwsErrors.call("ListUserTags", () -> iam.listUserTagsPaginator(request -> request
-                        .userName(userName)).tags().stream()
-                .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b)));
-    }
 
     private Map<String, StatusType> statuses(String userName) {
         Map<String, StatusType> statuses = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package org.cloudir.eradicate;
+package org.cloudir.accesskey;
 
 import java.util.List;
 import java.util.Map;
@@ -15,64 +15,65 @@ import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.iam.model.User;
 
 /**
- * Reads and removes what an IAM user can sign in with: its access keys and its console login
- * profile. Removals that find the credential already gone return false instead of failing,
- * so a repeat does nothing twice.
+ * Reads an IAM user, its tags and keys, and removes what it can sign in with: its access keys
+ * and its console login profile. Shared by the containment, eradication and recovery functions
+ * that act on users. Removals that find the credential already gone return false instead of
+ * failing, so a repeat does nothing twice.
  */
-final class IamUsers {
+public final class IamUsers {
     private final IamClient iam;
 
-    IamUsers(IamClient iam) {
+    public IamUsers(IamClient iam) {
         this.iam = iam;
     }
 
     /** Returns the user, or fails naming it when it does not exist. */
-    User require(String userName, String hint) {
+    public User require(String userName, String hint) {
         return find(userName).orElseThrow(() -> new ResourceNotFoundException("IAM user "
                 + userName + " does not exist; " + hint));
     }
 
-    Optional<User> find(String userName) {
+    public Optional<User> find(String userName) {
         return absentIfNoSuchEntity("GetUser " + userName,
                 () -> iam.getUser(request -> request.userName(userName)).user());
     }
 
-    Map<String, String> tags(String userName) {
+    public Map<String, String> tags(String userName) {
         return AwsErrors.call("ListUserTags " + userName, () -> iam.listUserTagsPaginator(
                         request -> request.userName(userName)).tags().stream()
                 .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b)));
     }
 
-    boolean isProtected(String userName) {
+    public boolean isProtected(String userName) {
         return Protection.isProtected(tags(userName));
     }
 
-    List<AccessKeyMetadata> keys(String userName) {
+    public List<AccessKeyMetadata> keys(String userName) {
         return AwsErrors.call("ListAccessKeys " + userName, () -> iam.listAccessKeysPaginator(
                 request -> request.userName(userName)).accessKeyMetadata().stream().toList());
     }
 
-    Optional<AccessKeyMetadata> key(String userName, String accessKeyId) {
+    public Optional<AccessKeyMetadata> key(String userName, String accessKeyId) {
         return keys(userName).stream()
                 .filter(key -> key.accessKeyId().equals(accessKeyId))
                 .findFirst();
     }
 
     /** Deletes the key; false when it was already gone. */
-    boolean deleteKey(String userName, String accessKeyId) {
+    public boolean deleteKey(String userName, String accessKeyId) {
         return absentIfNoSuchEntity("DeleteAccessKey " + accessKeyId, () -> {
             iam.deleteAccessKey(request -> request.userName(userName).accessKeyId(accessKeyId));
             return true;
         }).orElse(false);
     }
 
-    Optional<LoginProfile> loginProfile(String userName) {
+    public Optional<LoginProfile> loginProfile(String userName) {
         return absentIfNoSuchEntity("GetLoginProfile " + userName, () -> iam.getLoginProfile(
                 request -> request.userName(userName)).loginProfile());
     }
 
     /** Deletes the user's console password; false when it had none. */
-    boolean deleteLoginProfile(String userName) {
+    public boolean deleteLoginProfile(String userName) {
         return absentIfNoSuchEntity("DeleteLoginProfile " + userName, () -> {
             iam.deleteLoginProfile(request -> request.userName(userName));
             return true;
